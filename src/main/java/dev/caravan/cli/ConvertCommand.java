@@ -1,0 +1,232 @@
+package dev.caravan.cli;
+
+import dev.caravan.convert.ConversionResult;
+import dev.caravan.convert.LogConverter;
+import dev.caravan.convert.LogKind;
+import dev.caravan.dslog.DslogRecord;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code caravan convert FILE_OR_DIR… --out DIR}: Driver Station logs to CSV. */
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Decodes FRC Driver Station logs to CSV: NAME.dslog -> NAME.csv, NAME.dsevents ->"
+          + " NAME.events.csv. Directories are walked; their layout is kept under --out.",
+      "Exit 0 when every file converted, 1 when any failed (the others are still converted),"
+          + " 2 on bad usage."
+    })
+public final class ConvertCommand implements Callable<Integer> {
+
+  /** Robot modes for --mode, from the robot's status flags. */
+  enum Mode {
+    disabled,
+    auto,
+    teleop,
+    none
+  }
+
+  @Parameters(arity = "1..*", paramLabel = "FILE_OR_DIR", description = "Logs or folders of logs.")
+  List<Path> inputs;
+
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "DIR",
+      description = "Folder for the CSV files (created if missing).")
+  Path out;
+
+  @Option(
+      names = "--stdout",
+      description = "Write the CSV of a single file to standard output instead of --out.")
+  boolean stdout;
+
+  @Option(
+      names = "--mode",
+      split = ",",
+      paramLabel = "MODE",
+      description = "Keep only records whose robot mode is one of: ${COMPLETION-CANDIDATES}.")
+  Set<Mode> modes;
+
+  @Option(
+      names = "--split-messages",
+      description = "Events CSV: one row per tagged message instead of one per entry.")
+  boolean splitMessages;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print only failures and the summary.")
+  boolean quiet;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** One input file and where its CSV goes. */
+  private record Job(Path input, LogKind kind, Path target) {}
+
+  @Override
+  public Integer call() throws IOException {
+    if (stdout == (out != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Give exactly one of --out DIR and --stdout");
+    }
+    PrintStream report = stdout ? System.err : System.out;
+    List<String> problems = new ArrayList<>();
+    List<Job> jobs = plan(problems);
+    if (stdout && (jobs.size() + problems.size()) != 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--stdout takes exactly one log file");
+    }
+    LogConverter converter = new LogConverter(filter(), splitMessages);
+    int failed = problems.size();
+    long records = 0;
+    long bytes = 0;
+    long started = System.nanoTime();
+    for (String p : problems) {
+      report.println("FAILED " + p);
+    }
+    for (Job job : jobs) {
+      ConversionResult r;
+      if (stdout) {
+        OutputStream o = new BufferedOutputStream(System.out, 1 << 16);
+        r = converter.convert(job.input(), job.kind(), o, null);
+        o.flush();
+      } else {
+        r = converter.convertToFile(job.input(), job.kind(), job.target());
+      }
+      records += r.items();
+      bytes += r.bytes();
+      if (r.failed()) {
+        failed++;
+      }
+      if (r.failed() || !quiet) {
+        report.println(describe(r));
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    report.printf(
+        Locale.ROOT,
+        "%d file(s): %d converted, %d failed; %d records/events, %.1f MB in %.2f s%n",
+        jobs.size() + problems.size(),
+        jobs.size() + problems.size() - failed,
+        failed,
+        records,
+        bytes / 1e6,
+        seconds);
+    return failed == 0 ? 0 : 1;
+  }
+
+  /** Expands folders, pairs every log with its CSV path, and refuses collisions. */
+  private List<Job> plan(List<String> problems) throws IOException {
+    List<Job> jobs = new ArrayList<>();
+    Map<Path, Path> targets = new HashMap<>();
+    for (Path input : inputs) {
+      if (Files.isDirectory(input)) {
+        List<Path> found;
+        try (Stream<Path> walk = Files.walk(input)) {
+          found =
+              walk.filter(p -> Files.isRegularFile(p) && LogKind.of(p) != null).sorted().toList();
+        }
+        if (found.isEmpty()) {
+          problems.add(input + ": no .dslog or .dsevents file in this folder");
+        }
+        for (Path f : found) {
+          Path relative = input.relativize(f.getParent() == null ? input : f.getParent());
+          add(jobs, targets, problems, f, relative);
+        }
+      } else if (!Files.exists(input)) {
+        problems.add(input + ": no such file or folder");
+      } else if (LogKind.of(input) == null) {
+        problems.add(input + ": not a .dslog or .dsevents file");
+      } else {
+        add(jobs, targets, problems, input, Path.of(""));
+      }
+    }
+    return jobs;
+  }
+
+  private void add(
+      List<Job> jobs, Map<Path, Path> targets, List<String> problems, Path file, Path relative) {
+    LogKind kind = LogKind.of(file);
+    Path target =
+        stdout ? null : out.resolve(relative).resolve(kind.csvName(file.getFileName().toString()));
+    if (target != null) {
+      Path key = target.toAbsolutePath().normalize();
+      Path earlier = targets.putIfAbsent(key, file);
+      if (earlier != null) {
+        problems.add(file + ": its CSV " + target + " would overwrite the one from " + earlier);
+        return;
+      }
+    }
+    jobs.add(new Job(file, kind, target));
+  }
+
+  private Predicate<DslogRecord> filter() {
+    if (modes == null || modes.isEmpty()) {
+      return r -> true;
+    }
+    EnumSet<Mode> wanted = EnumSet.copyOf(modes);
+    return r -> wanted.contains(modeOf(r));
+  }
+
+  static Mode modeOf(DslogRecord r) {
+    if (r.robotDisabled()) {
+      return Mode.disabled;
+    }
+    if (r.robotAuto()) {
+      return Mode.auto;
+    }
+    return r.robotTeleop() ? Mode.teleop : Mode.none;
+  }
+
+  private static String describe(ConversionResult r) {
+    StringBuilder s = new StringBuilder();
+    if (r.failed()) {
+      s.append("FAILED ").append(r.input()).append(": ").append(r.error());
+      if (r.output() != null) {
+        s.append(String.format(" (the %d rows before it are in %s)", r.rows(), r.output()));
+      }
+      return s.toString();
+    }
+    s.append(r.input()).append(" -> ").append(r.output() == null ? "stdout" : r.output());
+    s.append(
+        String.format(
+            Locale.ROOT,
+            " (%d %s, %d rows, %.3f s, %.1f MB/s)",
+            r.items(),
+            r.input().toString().endsWith(".dslog") ? "records" : "events",
+            r.rows(),
+            r.nanos() / 1e9,
+            r.megabytesPerSecond()));
+    if (r.truncated()) {
+      s.append(
+          String.format(
+              "; WARNING truncated: %d bytes after the last complete one were left out",
+              r.leftoverBytes()));
+    }
+    if (r.flagged() > 0) {
+      s.append(
+          String.format(
+              "; WARNING %d record(s) with a PD block of unknown length skipped (pd_type unknown:N)",
+              r.flagged()));
+    }
+    return s.toString();
+  }
+}

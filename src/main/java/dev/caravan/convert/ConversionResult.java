@@ -1,0 +1,39 @@
+package dev.caravan.convert;
+
+import java.nio.file.Path;
+
+/**
+ * What converting one file gave.
+ *
+ * @param input the log
+ * @param output the CSV written (null when nothing was written)
+ * @param rows CSV rows written (records or events, or messages when split)
+ * @param items records or events read
+ * @param bytes size of the input
+ * @param nanos time taken
+ * @param truncated the file ended inside a record or event
+ * @param leftoverBytes bytes after the last complete one
+ * @param flagged records whose PD block had an unknown length
+ * @param error why the file failed, or null; rows read before a corrupt block are still written
+ */
+public record ConversionResult(
+    Path input,
+    Path output,
+    long rows,
+    long items,
+    long bytes,
+    long nanos,
+    boolean truncated,
+    int leftoverBytes,
+    int flagged,
+    String error) {
+
+  public boolean failed() {
+    return error != null;
+  }
+
+  /** Input megabytes (10^6) per second. */
+  public double megabytesPerSecond() {
+    return nanos == 0 ? 0 : bytes * 1e3 / nanos;
+  }
+}

@@ -1,0 +1,190 @@
+package dev.caravan.convert;
+
+import dev.caravan.csv.DslogCsvWriter;
+import dev.caravan.csv.EventsCsvWriter;
+import dev.caravan.dslog.DsEvent;
+import dev.caravan.dslog.DsEventsReader;
+import dev.caravan.dslog.DslogFormatException;
+import dev.caravan.dslog.DslogReader;
+import dev.caravan.dslog.DslogRecord;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Converts one {@code .dslog} or {@code .dsevents} file to CSV. Writes go to a temporary file
+ * beside the target, renamed into place when complete, so a reader never sees half a CSV.
+ *
+ * <p>A file that ends inside a record converts fine and says so ({@code truncated}); a corrupt
+ * length word fails the file but keeps the CSV of the rows before it; a bad header writes nothing.
+ */
+public final class LogConverter {
+
+  private final Predicate<DslogRecord> recordFilter;
+  private final boolean splitMessages;
+
+  /**
+   * @param recordFilter which records become rows
+   * @param splitMessages one events row per tagged message instead of per entry
+   */
+  public LogConverter(Predicate<DslogRecord> recordFilter, boolean splitMessages) {
+    this.recordFilter = recordFilter;
+    this.splitMessages = splitMessages;
+  }
+
+  /** Converts {@code input} (of kind {@code kind}) into the file {@code target}, atomically. */
+  public ConversionResult convertToFile(Path input, LogKind kind, Path target) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = null;
+    try {
+      Files.createDirectories(dir);
+      // Not Files.createTempFile: its files are 0600, and the CSV should get the usual umask.
+      temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      ConversionResult result;
+      try (OutputStream out =
+          new BufferedOutputStream(
+              Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW), 1 << 16)) {
+        result = convert(input, kind, out, target);
+      }
+      if (result.output() == null) {
+        Files.delete(temp);
+        return result;
+      }
+      moveIntoPlace(temp, target);
+      return result;
+    } catch (IOException e) {
+      deleteQuietly(temp);
+      return failure(input, 0, "cannot write " + target + ": " + describe(e));
+    }
+  }
+
+  /**
+   * Converts {@code input} into {@code out} (left open). {@code output} is what the result names as
+   * the output; it is null in the result when nothing usable was written.
+   */
+  public ConversionResult convert(Path input, LogKind kind, OutputStream out, Path output)
+      throws IOException {
+    long start = System.nanoTime();
+    long size;
+    InputStream in;
+    try {
+      size = Files.size(input);
+      in = Files.newInputStream(input);
+    } catch (IOException e) {
+      return failure(input, System.nanoTime() - start, "cannot read " + input + ": " + describe(e));
+    }
+    return kind == LogKind.DSLOG
+        ? convertDslog(input, in, size, out, output, start)
+        : convertEvents(input, in, size, out, output, start);
+  }
+
+  private ConversionResult convertDslog(
+      Path input, InputStream in, long size, OutputStream out, Path output, long start)
+      throws IOException {
+    String name = input.getFileName().toString();
+    DslogReader reader;
+    try {
+      reader = new DslogReader(in, input.toString());
+    } catch (DslogFormatException e) {
+      return failure(input, System.nanoTime() - start, e.getMessage());
+    }
+    try (reader) {
+      DslogCsvWriter writer = new DslogCsvWriter(out, name);
+      String error = null;
+      try {
+        for (DslogRecord r = reader.next(); r != null; r = reader.next()) {
+          if (recordFilter.test(r)) {
+            writer.write(r);
+          }
+        }
+      } catch (DslogFormatException e) {
+        error = e.getMessage();
+      }
+      writer.flush();
+      return new ConversionResult(
+          input,
+          output,
+          writer.rows(),
+          reader.recordCount(),
+          size,
+          System.nanoTime() - start,
+          reader.truncated(),
+          reader.leftoverBytes(),
+          reader.flaggedCount(),
+          error);
+    }
+  }
+
+  private ConversionResult convertEvents(
+      Path input, InputStream in, long size, OutputStream out, Path output, long start)
+      throws IOException {
+    DsEventsReader reader;
+    try {
+      reader = new DsEventsReader(in, input.toString());
+    } catch (DslogFormatException e) {
+      return failure(input, System.nanoTime() - start, e.getMessage());
+    }
+    try (reader) {
+      Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      EventsCsvWriter writer =
+          new EventsCsvWriter(text, input.getFileName().toString(), splitMessages);
+      String error = null;
+      try {
+        for (DsEvent e = reader.next(); e != null; e = reader.next()) {
+          writer.write(e);
+        }
+      } catch (DslogFormatException e) {
+        error = e.getMessage();
+      }
+      text.flush();
+      return new ConversionResult(
+          input,
+          output,
+          writer.rows(),
+          reader.eventCount(),
+          size,
+          System.nanoTime() - start,
+          reader.truncated(),
+          reader.leftoverBytes(),
+          0,
+          error);
+    }
+  }
+
+  private static ConversionResult failure(Path input, long nanos, String error) {
+    return new ConversionResult(input, null, 0, 0, 0, nanos, false, 0, 0, error);
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // the temp name starts with a dot; a stray one is harmless and says what it was
+      }
+    }
+  }
+
+  private static String describe(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+}

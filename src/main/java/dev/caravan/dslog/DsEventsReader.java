@@ -1,0 +1,149 @@
+package dev.caravan.dslog;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Streams the entries of a {@code .dsevents} file (v3 and v4 share the layout), one at a time. An
+ * entry cut short by the end of the file ends the stream quietly, reported by {@link #truncated()}
+ * and {@link #leftoverBytes()}; a negative or absurd text length throws {@link
+ * DslogFormatException} after the entries before it were returned.
+ */
+public final class DsEventsReader implements Closeable {
+
+  /** Longest text accepted for one entry; the largest seen is 21,721 bytes. */
+  public static final int MAX_TEXT_BYTES = 16 * 1024 * 1024;
+
+  private static final int ENTRY_HEAD = 20;
+  private static final long MAX_SECONDS_FROM_HEADER = 9_000_000_000L;
+
+  private final String source;
+  private final InputStream closeable;
+  private final InputBuffer in;
+  private final DslogHeader header;
+  private int count;
+  private boolean done;
+  private boolean truncated;
+  private int leftoverBytes;
+
+  public DsEventsReader(InputStream stream, String source) throws IOException {
+    this(new InputBuffer(stream, InputBuffer.DEFAULT_SIZE), stream, source);
+  }
+
+  public DsEventsReader(byte[] content, String source) throws IOException {
+    this(new InputBuffer(content, content.length), null, source);
+  }
+
+  private DsEventsReader(InputBuffer in, InputStream closeable, String source) throws IOException {
+    this.in = in;
+    this.closeable = closeable;
+    this.source = source;
+    try {
+      this.header = HeaderReader.read(in, source, "dsevents");
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public static DsEventsReader open(Path file) throws IOException {
+    return new DsEventsReader(Files.newInputStream(file), file.toString());
+  }
+
+  public DslogHeader header() {
+    return header;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** The next entry, or null at the end of the file. */
+  public DsEvent next() throws IOException {
+    if (done) {
+      return null;
+    }
+    long offset = in.offset();
+    if (!in.request(ENTRY_HEAD)) {
+      return end();
+    }
+    int p = in.pos;
+    long seconds = in.i64(p);
+    long fraction = in.i64(p + 8);
+    int length = in.i32(p + 16);
+    // More than ~285 years from the header is no event time (and would overflow nanoseconds).
+    if (!LabViewTime.isPlausible(seconds)
+        || Math.abs(seconds - header.lvSeconds()) > MAX_SECONDS_FROM_HEADER) {
+      done = true;
+      throw new DslogFormatException(
+          DslogFormatException.Problem.BAD_TIMESTAMP,
+          source,
+          offset,
+          "event " + count + " has timestamp " + seconds + " s since 1904, not a real time");
+    }
+    if (length < 0 || length > MAX_TEXT_BYTES) {
+      done = true;
+      throw new DslogFormatException(
+          DslogFormatException.Problem.CORRUPT,
+          source,
+          offset + 16,
+          "event "
+              + count
+              + " has a text length of "
+              + (length & 0xFFFF_FFFFL)
+              + " bytes (at most "
+              + MAX_TEXT_BYTES
+              + " accepted); the "
+              + count
+              + " events before it are good");
+    }
+    if (!in.request(ENTRY_HEAD + length)) {
+      return end();
+    }
+    p = in.pos;
+    String text = new String(in.buf, p + ENTRY_HEAD, length, StandardCharsets.ISO_8859_1);
+    in.pos = p + ENTRY_HEAD + length;
+    Instant time = LabViewTime.toInstant(seconds, fraction);
+    long rel =
+        (seconds - header.lvSeconds()) * 1_000_000_000L
+            + (time.getNano() - header.start().getNano());
+    return new DsEvent(count++, offset, time, rel, text);
+  }
+
+  private DsEvent end() throws IOException {
+    done = true;
+    leftoverBytes = (int) Math.min(in.drain(), Integer.MAX_VALUE);
+    truncated = leftoverBytes > 0;
+    return null;
+  }
+
+  public int eventCount() {
+    return count;
+  }
+
+  /** True when the file ended inside an entry. */
+  public boolean truncated() {
+    return truncated;
+  }
+
+  /** Bytes after the last complete entry. */
+  public int leftoverBytes() {
+    return leftoverBytes;
+  }
+
+  public long offset() {
+    return in.offset();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closeable != null) {
+      closeable.close();
+    }
+  }
+}
