@@ -1,0 +1,224 @@
+package dev.caravan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.csv.DslogCsvWriter;
+import dev.caravan.csv.EventsCsvWriter;
+import dev.caravan.testing.Samples;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code caravan convert} end to end: files written, what it prints, exit codes 0/1/2. */
+class ConvertCommandTest {
+
+  @TempDir Path tmp;
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  private String out() {
+    return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return stderr.toString(StandardCharsets.UTF_8);
+  }
+
+  private static List<CSVRecord> csv(Path file, List<String> header) throws IOException {
+    try (Reader r = Files.newBufferedReader(file);
+        CSVParser p =
+            CSVParser.parse(
+                r, CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
+      assertThat(p.getHeaderNames()).isEqualTo(header);
+      return p.getRecords();
+    }
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  @Test
+  void convertsTheSamplesFolderKeepingItsLayout() throws IOException {
+    Path outDir = tmp.resolve("out");
+    int code = CaravanCommand.run("convert", Samples.DIR.toString(), "--out", outDir.toString());
+    assertThat(code).as(out() + err()).isZero();
+    Path sub = outDir.resolve("orangelight_DSLOG-Reader");
+    assertThat(files(outDir))
+        .extracting(p -> outDir.relativize(p).toString())
+        .containsExactly(
+            "orangelight_DSLOG-Reader/2022_02_25 21_25_39 Fri.csv",
+            "orangelight_DSLOG-Reader/2022_02_25 21_25_39 Fri.events.csv",
+            "orangelight_DSLOG-Reader/2022_02_27 15_17_59 Sun.csv",
+            "orangelight_DSLOG-Reader/2022_02_27 15_17_59 Sun.events.csv",
+            "orangelight_DSLOG-Reader/2022_02_28 21_49_43 Mon.csv",
+            "orangelight_DSLOG-Reader/2022_03_19 12_55_56 Sat.csv");
+    assertThat(csv(sub.resolve(Samples.CTRE + ".csv"), DslogCsvWriter.COLUMNS)).hasSize(12738);
+    assertThat(csv(sub.resolve(Samples.REV + ".csv"), DslogCsvWriter.COLUMNS)).hasSize(4998);
+    assertThat(csv(sub.resolve(Samples.NONE + ".csv"), DslogCsvWriter.COLUMNS)).hasSize(220);
+    assertThat(csv(sub.resolve(Samples.MIXED + ".csv"), DslogCsvWriter.COLUMNS)).hasSize(13430);
+    assertThat(csv(sub.resolve(Samples.CTRE + ".events.csv"), EventsCsvWriter.ENTRY_COLUMNS))
+        .hasSize(552);
+    assertThat(csv(sub.resolve(Samples.REV + ".events.csv"), EventsCsvWriter.ENTRY_COLUMNS))
+        .hasSize(140);
+    assertThat(out())
+        .contains("(12738 records, 12738 rows, ")
+        .contains("MB/s)")
+        .contains("6 file(s): 6 converted, 0 failed; 32078 records/events");
+  }
+
+  @Test
+  void aBadFileFailsAloneWithItsCauseAndExit1() throws IOException {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.copy(Samples.dslog(Samples.REV), in.resolve("good.dslog"));
+    Files.write(in.resolve("short.dslog"), new byte[] {0, 0, 0, 4, 1});
+    byte[] v5 = Samples.bytes(Samples.dslog(Samples.NONE));
+    v5[3] = 5;
+    Files.write(in.resolve("v5.dsevents"), v5);
+    byte[] corrupt = Samples.bytes(Samples.dslog(Samples.CTRE));
+    int rec = 20 + 39 * 10;
+    corrupt[rec + 10] = 0x70; // PD length word 0x70000019: past the end of the file
+    Files.write(in.resolve("corrupt.dslog"), corrupt);
+    byte[] cut = Samples.bytes(Samples.dslog(Samples.CTRE));
+    Files.write(in.resolve("cut.dslog"), Arrays.copyOf(cut, cut.length - 7));
+
+    Path outDir = tmp.resolve("out");
+    int code = CaravanCommand.run("convert", in.toString(), "-o", outDir.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out())
+        .contains("FAILED " + in.resolve("short.dslog") + ": " + in.resolve("short.dslog"))
+        .contains("5 bytes long, shorter than the 20-byte .dslog header")
+        .contains("unknown .dsevents version 5")
+        .contains("FAILED " + in.resolve("corrupt.dslog"))
+        .contains("at byte " + (rec + 10) + ": record 10 has a PD length word of 1879048217")
+        .contains("(the 10 rows before it are in ")
+        .contains("WARNING truncated: 32 bytes after the last complete one were left out")
+        .contains("5 file(s): 2 converted, 3 failed");
+    assertThat(files(outDir))
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("corrupt.csv", "cut.csv", "good.csv");
+    assertThat(csv(outDir.resolve("good.csv"), DslogCsvWriter.COLUMNS)).hasSize(4998);
+    assertThat(csv(outDir.resolve("corrupt.csv"), DslogCsvWriter.COLUMNS)).hasSize(10);
+    assertThat(csv(outDir.resolve("cut.csv"), DslogCsvWriter.COLUMNS)).hasSize(12737);
+  }
+
+  @Test
+  void badUsageIsExit2() {
+    assertThat(CaravanCommand.run("convert")).isEqualTo(2);
+    assertThat(CaravanCommand.run("convert", "x.dslog")).isEqualTo(2);
+    assertThat(err()).contains("Give exactly one of --out DIR and --stdout");
+    assertThat(CaravanCommand.run("convert", "x.dslog", "--out", "o", "--stdout")).isEqualTo(2);
+    assertThat(CaravanCommand.run("convert", "--bogus", "x.dslog", "--out", "o")).isEqualTo(2);
+    assertThat(CaravanCommand.run("convert", "--mode", "flying", "x", "--out", "o")).isEqualTo(2);
+    assertThat(CaravanCommand.run("convert", Samples.DIR.toString(), "--stdout")).isEqualTo(2);
+    assertThat(CaravanCommand.run()).isEqualTo(2);
+    assertThat(CaravanCommand.run("frobnicate")).isEqualTo(2);
+    assertThat(CaravanCommand.run("convert", "--help")).isZero();
+    assertThat(out()).contains("Usage: caravan convert").contains("--split-messages");
+  }
+
+  @Test
+  void missingOrForeignInputsFailButOthersConvert() throws IOException {
+    Path outDir = tmp.resolve("o");
+    Path text = Files.writeString(tmp.resolve("notes.txt"), "hi");
+    int code =
+        CaravanCommand.run(
+            "convert",
+            tmp.resolve("nope.dslog").toString(),
+            text.toString(),
+            Samples.dslog(Samples.NONE).toString(),
+            "--out",
+            outDir.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out())
+        .contains("nope.dslog: no such file or folder")
+        .contains("notes.txt: not a .dslog or .dsevents file");
+    assertThat(outDir.resolve(Samples.NONE + ".csv")).exists();
+  }
+
+  @Test
+  void twoInputsWithTheSameNameDoNotOverwriteEachOther() throws IOException {
+    Path a = Files.createDirectories(tmp.resolve("a"));
+    Path b = Files.createDirectories(tmp.resolve("b"));
+    Files.copy(Samples.dslog(Samples.NONE), a.resolve("x.dslog"));
+    Files.copy(Samples.dslog(Samples.REV), b.resolve("x.dslog"));
+    Path outDir = tmp.resolve("o");
+    int code =
+        CaravanCommand.run(
+            "convert",
+            a.resolve("x.dslog").toString(),
+            b.resolve("x.dslog").toString(),
+            "--out",
+            outDir.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out()).contains("would overwrite the one from " + a.resolve("x.dslog"));
+    assertThat(csv(outDir.resolve("x.csv"), DslogCsvWriter.COLUMNS)).hasSize(220);
+  }
+
+  @Test
+  void stdoutAndModeFilter() throws IOException {
+    int code =
+        CaravanCommand.run(
+            "convert", Samples.dslog(Samples.MIXED).toString(), "--stdout", "--mode", "auto");
+    assertThat(code).isZero();
+    try (CSVParser p =
+        CSVParser.parse(
+            out(), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
+      List<CSVRecord> rows = p.getRecords();
+      // status 0xed (750 records) is the only byte in this file with the robot-auto bit low
+      assertThat(rows).hasSize(750).allMatch(r -> r.get("robot_mode").equals("auto"));
+      assertThat(rows.get(0).get("record_index")).isNotEqualTo("0");
+    }
+    assertThat(err()).contains("-> stdout (13430 records, 750 rows");
+  }
+
+  @Test
+  void splitMessagesWritesOneRowPerMessage() throws IOException {
+    Path outDir = tmp.resolve("o");
+    int code =
+        CaravanCommand.run(
+            "convert",
+            Samples.dsevents(Samples.REV).toString(),
+            "--out",
+            outDir.toString(),
+            "--split-messages");
+    assertThat(code).isZero();
+    List<CSVRecord> rows =
+        csv(outDir.resolve(Samples.REV + ".events.csv"), EventsCsvWriter.MESSAGE_COLUMNS);
+    assertThat(rows.size()).isGreaterThan(140);
+    assertThat(rows).extracting(r -> r.get("event_index")).contains("0", "139");
+  }
+}
