@@ -15,11 +15,11 @@ public final class CaravanCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(execute(args));
   }
 
   /** Runs the command line and returns the exit code (0 ok, 1 a file failed, 2 bad usage). */
-  public static int run(String... args) {
+  public static int execute(String... args) {
     return new CommandLine(new CaravanCommand()).execute(args);
   }
 

@@ -73,7 +73,8 @@ class ConvertCommandTest {
   @Test
   void convertsTheSamplesFolderKeepingItsLayout() throws IOException {
     Path outDir = tmp.resolve("out");
-    int code = CaravanCommand.run("convert", Samples.DIR.toString(), "--out", outDir.toString());
+    int code =
+        CaravanCommand.execute("convert", Samples.DIR.toString(), "--out", outDir.toString());
     assertThat(code).as(out() + err()).isZero();
     Path sub = outDir.resolve("orangelight_DSLOG-Reader");
     assertThat(files(outDir))
@@ -115,7 +116,7 @@ class ConvertCommandTest {
     Files.write(in.resolve("cut.dslog"), Arrays.copyOf(cut, cut.length - 7));
 
     Path outDir = tmp.resolve("out");
-    int code = CaravanCommand.run("convert", in.toString(), "-o", outDir.toString());
+    int code = CaravanCommand.execute("convert", in.toString(), "-o", outDir.toString());
 
     assertThat(code).isEqualTo(1);
     assertThat(out())
@@ -137,16 +138,17 @@ class ConvertCommandTest {
 
   @Test
   void badUsageIsExit2() {
-    assertThat(CaravanCommand.run("convert")).isEqualTo(2);
-    assertThat(CaravanCommand.run("convert", "x.dslog")).isEqualTo(2);
+    assertThat(CaravanCommand.execute("convert")).isEqualTo(2);
+    assertThat(CaravanCommand.execute("convert", "x.dslog")).isEqualTo(2);
     assertThat(err()).contains("Give exactly one of --out DIR and --stdout");
-    assertThat(CaravanCommand.run("convert", "x.dslog", "--out", "o", "--stdout")).isEqualTo(2);
-    assertThat(CaravanCommand.run("convert", "--bogus", "x.dslog", "--out", "o")).isEqualTo(2);
-    assertThat(CaravanCommand.run("convert", "--mode", "flying", "x", "--out", "o")).isEqualTo(2);
-    assertThat(CaravanCommand.run("convert", Samples.DIR.toString(), "--stdout")).isEqualTo(2);
-    assertThat(CaravanCommand.run()).isEqualTo(2);
-    assertThat(CaravanCommand.run("frobnicate")).isEqualTo(2);
-    assertThat(CaravanCommand.run("convert", "--help")).isZero();
+    assertThat(CaravanCommand.execute("convert", "x.dslog", "--out", "o", "--stdout")).isEqualTo(2);
+    assertThat(CaravanCommand.execute("convert", "--bogus", "x.dslog", "--out", "o")).isEqualTo(2);
+    assertThat(CaravanCommand.execute("convert", "--mode", "flying", "x", "--out", "o"))
+        .isEqualTo(2);
+    assertThat(CaravanCommand.execute("convert", Samples.DIR.toString(), "--stdout")).isEqualTo(2);
+    assertThat(CaravanCommand.execute()).isEqualTo(2);
+    assertThat(CaravanCommand.execute("frobnicate")).isEqualTo(2);
+    assertThat(CaravanCommand.execute("convert", "--help")).isZero();
     assertThat(out()).contains("Usage: caravan convert").contains("--split-messages");
   }
 
@@ -155,7 +157,7 @@ class ConvertCommandTest {
     Path outDir = tmp.resolve("o");
     Path text = Files.writeString(tmp.resolve("notes.txt"), "hi");
     int code =
-        CaravanCommand.run(
+        CaravanCommand.execute(
             "convert",
             tmp.resolve("nope.dslog").toString(),
             text.toString(),
@@ -177,7 +179,7 @@ class ConvertCommandTest {
     Files.copy(Samples.dslog(Samples.REV), b.resolve("x.dslog"));
     Path outDir = tmp.resolve("o");
     int code =
-        CaravanCommand.run(
+        CaravanCommand.execute(
             "convert",
             a.resolve("x.dslog").toString(),
             b.resolve("x.dslog").toString(),
@@ -191,25 +193,25 @@ class ConvertCommandTest {
   @Test
   void stdoutAndModeFilter() throws IOException {
     int code =
-        CaravanCommand.run(
+        CaravanCommand.execute(
             "convert", Samples.dslog(Samples.MIXED).toString(), "--stdout", "--mode", "auto");
     assertThat(code).isZero();
     try (CSVParser p =
         CSVParser.parse(
             out(), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
       List<CSVRecord> rows = p.getRecords();
-      // status 0xed (750 records) is the only byte in this file with the robot-auto bit low
-      assertThat(rows).hasSize(750).allMatch(r -> r.get("robot_mode").equals("auto"));
+      // the robot-auto bit is low in status 0xed (750 records) and 0xf5 (1 record)
+      assertThat(rows).hasSize(751).allMatch(r -> r.get("robot_mode").equals("auto"));
       assertThat(rows.get(0).get("record_index")).isNotEqualTo("0");
     }
-    assertThat(err()).contains("-> stdout (13430 records, 750 rows");
+    assertThat(err()).contains("-> stdout (13430 records, 751 rows");
   }
 
   @Test
   void splitMessagesWritesOneRowPerMessage() throws IOException {
     Path outDir = tmp.resolve("o");
     int code =
-        CaravanCommand.run(
+        CaravanCommand.execute(
             "convert",
             Samples.dsevents(Samples.REV).toString(),
             "--out",
