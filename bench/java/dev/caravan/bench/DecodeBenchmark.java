@@ -84,11 +84,12 @@ public class DecodeBenchmark {
   /** Streaming decode and CSV rows of every record, written to a null stream. */
   @Benchmark
   public void decodeToCsv(Counters c) throws IOException {
-    try (DslogReader r = new DslogReader(new ByteArrayInputStream(content), file);
-        DslogCsvWriter w = new DslogCsvWriter(sink, "bench.dslog")) {
+    try (DslogReader r = new DslogReader(new ByteArrayInputStream(content), file)) {
+      DslogCsvWriter w = new DslogCsvWriter(sink, "bench.dslog");
       for (DslogRecord rec = r.next(); rec != null; rec = r.next()) {
         w.write(rec);
       }
+      w.flush();
       c.records += r.recordCount();
       c.bytes += content.length;
     }

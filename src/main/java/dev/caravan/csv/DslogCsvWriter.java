@@ -42,7 +42,7 @@ public final class DslogCsvWriter implements Closeable {
   private long rows;
 
   /**
-   * @param out where the CSV goes (not closed by {@link #close()} unless {@code closeOut})
+   * @param out where the CSV goes; {@link #flush()} leaves it open, {@link #close()} closes it
    * @param fileName the value of the {@code file} column
    */
   public DslogCsvWriter(OutputStream out, String fileName) throws IOException {

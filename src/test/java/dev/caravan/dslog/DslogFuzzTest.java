@@ -1,0 +1,21 @@
+package dev.caravan.dslog;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * Coverage-guided fuzzing of both readers with Jazzer. In {@code mvn verify} (regression mode) it
+ * runs the seed inputs in {@code src/test/resources/dev/caravan/dslog/DslogFuzzTestInputs/}; to
+ * fuzz for real, see README.md ("Fuzzing").
+ */
+class DslogFuzzTest {
+
+  @FuzzTest(maxDuration = "5m")
+  void dslog(byte[] input) {
+    DecodeEverything.dslog(input);
+  }
+
+  @FuzzTest(maxDuration = "5m")
+  void dsevents(byte[] input) {
+    DecodeEverything.dsevents(input);
+  }
+}
