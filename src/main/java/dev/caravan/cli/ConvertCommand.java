@@ -11,14 +11,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +65,18 @@ public final class ConvertCommand implements Callable<Integer> {
   Set<Mode> modes;
 
   @Option(
+      names = "--from",
+      paramLabel = "SECONDS",
+      description = "Keep only records and events at least this many seconds after the file start.")
+  Double fromSeconds;
+
+  @Option(
+      names = "--to",
+      paramLabel = "SECONDS",
+      description = "Keep only records and events before this many seconds after the file start.")
+  Double toSeconds;
+
+  @Option(
       names = "--split-messages",
       description = "Events CSV: one row per tagged message instead of one per entry.")
   boolean splitMessages;
@@ -94,7 +104,11 @@ public final class ConvertCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--stdout takes exactly one log file");
     }
-    LogConverter converter = new LogConverter(filter(), splitMessages);
+    LogConverter converter =
+        new LogConverter(
+            r -> inTime(r.relativeNanos()) && inMode(r),
+            e -> inTime(e.relativeNanos()),
+            splitMessages);
     int failed = problems.size();
     long records = 0;
     long bytes = 0;
@@ -178,12 +192,13 @@ public final class ConvertCommand implements Callable<Integer> {
     jobs.add(new Job(file, kind, target));
   }
 
-  private Predicate<DslogRecord> filter() {
-    if (modes == null || modes.isEmpty()) {
-      return r -> true;
-    }
-    EnumSet<Mode> wanted = EnumSet.copyOf(modes);
-    return r -> wanted.contains(modeOf(r));
+  private boolean inMode(DslogRecord r) {
+    return modes == null || modes.isEmpty() || modes.contains(modeOf(r));
+  }
+
+  private boolean inTime(long relativeNanos) {
+    double s = relativeNanos / 1e9;
+    return (fromSeconds == null || s >= fromSeconds) && (toSeconds == null || s < toSeconds);
   }
 
   static Mode modeOf(DslogRecord r) {

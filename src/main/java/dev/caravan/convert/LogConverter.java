@@ -32,15 +32,24 @@ import java.util.function.Predicate;
 public final class LogConverter {
 
   private final Predicate<DslogRecord> recordFilter;
+  private final Predicate<DsEvent> eventFilter;
   private final boolean splitMessages;
 
   /**
    * @param recordFilter which records become rows
+   * @param eventFilter which events become rows
    * @param splitMessages one events row per tagged message instead of per entry
    */
-  public LogConverter(Predicate<DslogRecord> recordFilter, boolean splitMessages) {
+  public LogConverter(
+      Predicate<DslogRecord> recordFilter, Predicate<DsEvent> eventFilter, boolean splitMessages) {
     this.recordFilter = recordFilter;
+    this.eventFilter = eventFilter;
     this.splitMessages = splitMessages;
+  }
+
+  /** Every record and event, one events row per entry. */
+  public LogConverter() {
+    this(r -> true, e -> true, false);
   }
 
   /** Converts {@code input} (of kind {@code kind}) into the file {@code target}, atomically. */
@@ -142,7 +151,9 @@ public final class LogConverter {
       String error = null;
       try {
         for (DsEvent e = reader.next(); e != null; e = reader.next()) {
-          writer.write(e);
+          if (eventFilter.test(e)) {
+            writer.write(e);
+          }
         }
       } catch (DslogFormatException e) {
         error = e.getMessage();

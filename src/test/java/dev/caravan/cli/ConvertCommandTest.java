@@ -208,6 +208,29 @@ class ConvertCommandTest {
   }
 
   @Test
+  void timeWindow() throws IOException {
+    Path outDir = tmp.resolve("o");
+    int code =
+        CaravanCommand.execute(
+            "convert",
+            Samples.dslog(Samples.CTRE).toString(),
+            Samples.dsevents(Samples.CTRE).toString(),
+            "--out",
+            outDir.toString(),
+            "--from",
+            "93.96",
+            "--to",
+            "94");
+    assertThat(code).isZero();
+    List<CSVRecord> rows = csv(outDir.resolve(Samples.CTRE + ".csv"), DslogCsvWriter.COLUMNS);
+    assertThat(rows).extracting(r -> r.get("record_index")).containsExactly("4698", "4699");
+    List<CSVRecord> events =
+        csv(outDir.resolve(Samples.CTRE + ".events.csv"), EventsCsvWriter.ENTRY_COLUMNS);
+    assertThat(events)
+        .allSatisfy(e -> assertThat(Double.parseDouble(e.get("t_rel_s"))).isBetween(93.96, 94.0));
+  }
+
+  @Test
   void splitMessagesWritesOneRowPerMessage() throws IOException {
     Path outDir = tmp.resolve("o");
     int code =

@@ -37,6 +37,15 @@ public final class Samples {
     return LOGS.resolve(name + ".dsevents");
   }
 
+  /** The header time of a sample's {@code .dslog}. */
+  public static java.time.Instant start(String name) {
+    try (dev.caravan.dslog.DslogReader r = dev.caravan.dslog.DslogReader.open(dslog(name))) {
+      return r.header().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static byte[] bytes(Path file) {
     try {
       return Files.readAllBytes(file);
