@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CaravanCommand.Version.class,
     description = "Carries files from where they are made to where they are kept.",
-    subcommands = {ConvertCommand.class})
+    subcommands = {RunCommand.class, ConvertCommand.class, LedgerCommand.class})
 public final class CaravanCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -20,13 +20,15 @@ public final class CaravanCommand implements Runnable {
 
   /** Runs the command line and returns the exit code (0 ok, 1 a file failed, 2 bad usage). */
   public static int execute(String... args) {
-    return new CommandLine(new CaravanCommand()).execute(args);
+    // no arguments: the main job, the route application
+    String[] effective = args.length == 0 ? new String[] {"run"} : args;
+    return new CommandLine(new CaravanCommand()).execute(effective);
   }
 
   @Override
   public void run() {
-    // No job named: say what there is. The route application will be the default job.
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'convert'");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: run, convert or ledger");
   }
 
   /** The version from the jar's manifest. */

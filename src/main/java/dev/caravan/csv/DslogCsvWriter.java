@@ -108,6 +108,31 @@ public final class DslogCsvWriter implements Closeable {
       flushBuffer();
     }
     put(filePrefix);
+    putValues(r);
+    buf[n++] = '\n';
+    rows++;
+  }
+
+  /**
+   * The row of {@code r} as text fields, the file name first, for callers that write the CSV
+   * themselves (the route application marshals with camel-csv). Same text as {@link #write}.
+   */
+  public List<String> fields(DslogRecord r, String fileName) {
+    if (n + MAX_ROW > buf.length) {
+      throw new IllegalStateException("flush the writer before asking for fields");
+    }
+    int mark = n;
+    putValues(r);
+    String row = new String(buf, mark, n - mark, StandardCharsets.US_ASCII);
+    n = mark;
+    List<String> fields = new ArrayList<>(COLUMNS.size());
+    fields.add(fileName);
+    Collections.addAll(fields, row.split(",", -1));
+    return fields;
+  }
+
+  /** Every column after {@code file}; no field can hold a comma or a quote. */
+  private void putValues(DslogRecord r) {
     putInt(r.index());
     comma();
     putTime(r);
@@ -186,8 +211,6 @@ public final class DslogCsvWriter implements Closeable {
     putAscii(mode(r.robotDisabled(), r.robotAuto(), r.robotTeleop()));
     comma();
     putAscii(mode(r.dsDisabled(), r.dsAuto(), r.dsTeleop()));
-    buf[n++] = '\n';
-    rows++;
   }
 
   /** The mode a set of flags says, disabled first; empty when none is set. */

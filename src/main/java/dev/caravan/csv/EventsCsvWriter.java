@@ -72,30 +72,53 @@ public final class EventsCsvWriter implements Closeable {
   }
 
   public void write(DsEvent e) throws IOException {
+    for (List<Object> row : rows(e)) {
+      printer.printRecord(row);
+      rows++;
+    }
+  }
+
+  /** The CSV rows of an entry (one, or one per message when split), as values. */
+  public List<List<Object>> rows(DsEvent e) {
+    List<List<Object>> out = new ArrayList<>();
     EventText parsed = e.parsed();
     String time = e.time().toString();
     String rel = seconds(e.relativeNanos(), 9);
     if (perMessage) {
       int m = 0;
       if (!parsed.plain().isEmpty()) {
-        row(e.index(), m++, time, rel, "plain", null, null, null, null, parsed.plain(), null, null);
+        out.add(
+            row(
+                e.index(),
+                m++,
+                time,
+                rel,
+                "plain",
+                null,
+                null,
+                null,
+                null,
+                parsed.plain(),
+                null,
+                null));
       }
       for (EventText.Message msg : parsed.messages()) {
-        row(
-            e.index(),
-            m++,
-            time,
-            rel,
-            msg.kind().name().toLowerCase(java.util.Locale.ROOT),
-            msg.robotTimeMillis() == null ? null : seconds(msg.robotTimeMillis(), 3),
-            msg.count(),
-            msg.flags(),
-            msg.code(),
-            msg.text(),
-            msg.location(),
-            msg.stack());
+        out.add(
+            row(
+                e.index(),
+                m++,
+                time,
+                rel,
+                msg.kind().name().toLowerCase(java.util.Locale.ROOT),
+                msg.robotTimeMillis() == null ? null : seconds(msg.robotTimeMillis(), 3),
+                msg.count(),
+                msg.flags(),
+                msg.code(),
+                msg.text(),
+                msg.location(),
+                msg.stack()));
       }
-      return;
+      return out;
     }
     StringJoiner codes = new StringJoiner(";");
     String robotTime = null;
@@ -108,30 +131,30 @@ public final class EventsCsvWriter implements Closeable {
       }
     }
     EventText.Fms fms = parsed.fms();
-    printer.printRecord(
-        fileName,
-        e.index(),
-        time,
-        rel,
-        e.text(),
-        parsed.messages().size(),
-        codes.toString(),
-        robotTime,
-        fms == null ? null : fms.matchType(),
-        fms == null ? null : fms.matchNumber(),
-        fms == null ? null : fms.replay(),
-        fms == null || fms.fieldTime() == null
-            ? null
-            : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(fms.fieldTime()));
-    rows++;
+    out.add(
+        row(
+            e.index(),
+            time,
+            rel,
+            e.text(),
+            parsed.messages().size(),
+            codes.toString(),
+            robotTime,
+            fms == null ? null : fms.matchType(),
+            fms == null ? null : fms.matchNumber(),
+            fms == null ? null : fms.replay(),
+            fms == null || fms.fieldTime() == null
+                ? null
+                : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(fms.fieldTime())));
+    return out;
   }
 
-  private void row(Object... values) throws IOException {
+  /** The file name, then the values. */
+  private List<Object> row(Object... values) {
     List<Object> all = new ArrayList<>(values.length + 1);
     all.add(fileName);
     all.addAll(java.util.Arrays.asList(values));
-    printer.printRecord(all);
-    rows++;
+    return all;
   }
 
   /** {@code value / 10^scale} as the shortest exact decimal. */

@@ -146,7 +146,6 @@ class ConvertCommandTest {
     assertThat(CaravanCommand.execute("convert", "--mode", "flying", "x", "--out", "o"))
         .isEqualTo(2);
     assertThat(CaravanCommand.execute("convert", Samples.DIR.toString(), "--stdout")).isEqualTo(2);
-    assertThat(CaravanCommand.execute()).isEqualTo(2);
     assertThat(CaravanCommand.execute("frobnicate")).isEqualTo(2);
     assertThat(CaravanCommand.execute("convert", "--help")).isZero();
     assertThat(out()).contains("Usage: caravan convert").contains("--split-messages");

@@ -1,0 +1,65 @@
+package dev.caravan.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route application: Camel main with the YAML routes and the configuration, found the same way
+ * every time.
+ *
+ * <ul>
+ *   <li>Configuration: the defaults inside the jar ({@code config/application.properties}), then
+ *       {@code ./config/application.properties} or {@code --config FILE} on top; system properties
+ *       and environment variables ({@code caravan.inbox} = {@code CARAVAN_INBOX}) override both.
+ *   <li>Routes: {@code ./routes/*.camel.yaml} or {@code --routes DIR}, reloaded when edited; the
+ *       copies inside the jar when there is no such folder.
+ * </ul>
+ */
+public final class CaravanApp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CaravanApp.class);
+
+  private CaravanApp() {}
+
+  /**
+   * A configured, not yet started, application.
+   *
+   * @param config a properties file, or null for {@code ./config/application.properties} if present
+   * @param routes a folder of {@code *.camel.yaml}, or null for {@code ./routes} if present
+   * @param overrides properties that win over everything (tests)
+   */
+  public static Main create(Path config, Path routes, Map<String, String> overrides) {
+    // H2's AUTO_SERVER lets `caravan ledger` read the ledger while the app runs: loopback only.
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+    Main main = new Main();
+    main.configure().addConfiguration(CaravanBeans.class);
+
+    Path configFile = config != null ? config : Path.of("config", "application.properties");
+    String locations = "classpath:config/application.properties";
+    if (config != null || Files.isRegularFile(configFile)) {
+      locations += ",file:" + configFile.toAbsolutePath();
+    }
+    main.setPropertyPlaceholderLocations(locations);
+
+    Path routesDir = routes != null ? routes : Path.of("routes");
+    if (Files.isDirectory(routesDir)) {
+      String dir = routesDir.toAbsolutePath().toString();
+      main.addInitialProperty("camel.main.routesIncludePattern", "file:" + dir + "/*.camel.yaml");
+      main.addInitialProperty("camel.main.routesReloadEnabled", "true");
+      main.addInitialProperty("camel.main.routesReloadDirectory", dir);
+      main.addInitialProperty("camel.main.routesReloadPattern", "*.camel.yaml");
+      LOG.info("routes: {}/*.camel.yaml (reloaded when edited)", dir);
+    } else {
+      main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.camel.yaml");
+      LOG.info("routes: the defaults inside the jar (no {} folder)", routesDir.toAbsolutePath());
+    }
+    overrides.forEach(main::addOverrideProperty);
+    return main;
+  }
+}

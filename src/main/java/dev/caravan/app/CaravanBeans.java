@@ -1,0 +1,76 @@
+package dev.caravan.app;
+
+import dev.caravan.csv.CsvFormats;
+import dev.caravan.decode.DecodeSteps;
+import dev.caravan.deliver.ArchiveDestination;
+import dev.caravan.intake.Landing;
+import dev.caravan.ledger.Ledger;
+import dev.caravan.ledger.LedgerIdempotentRepository;
+import java.nio.file.Path;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.dataformat.csv.CsvDataFormat;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java beans the YAML routes call, built from the configuration and bound under the names the
+ * routes use: {@code ledger}, {@code ledgerRepository}, {@code landing}, {@code decoder}, {@code
+ * archive}, {@code outcome}, {@code caravanCsv}.
+ */
+public class CaravanBeans implements CamelConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CaravanBeans.class);
+
+  @Override
+  public void configure(CamelContext context) {
+    Registry registry = context.getRegistry();
+    String url = property(context, "caravan.db.url", null);
+    Ledger ledger =
+        Ledger.open(
+            url,
+            property(context, "caravan.db.user", ""),
+            property(context, "caravan.db.password", ""));
+    try {
+      // the pool closes with the context
+      context.addService(
+          new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+              ledger.close();
+            }
+          });
+    } catch (Exception e) {
+      ledger.close();
+      throw new IllegalStateException(e);
+    }
+    int interrupted = ledger.recoverInterrupted();
+    if (interrupted > 0) {
+      LOG.info(
+          "{} file(s) were in progress when the app last stopped; they will be retried",
+          interrupted);
+    }
+    LOG.info("ledger: {}", url);
+    Path data = Path.of(property(context, "caravan.data", null));
+    registry.bind("ledger", ledger);
+    registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
+    registry.bind("landing", new Landing(data.resolve("landing"), ledger));
+    registry.bind("decoder", new DecodeSteps(ledger));
+    registry.bind(
+        "archive",
+        new ArchiveDestination(
+            "archive", Path.of(property(context, "caravan.archive", null)), ledger));
+    registry.bind("outcome", new FileOutcome(ledger));
+    // camel-csv in the same dialect as `convert`: RFC 4180, LF
+    registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
+  }
+
+  private static String property(CamelContext context, String key, String defaultValue) {
+    return context
+        .getPropertiesComponent()
+        .resolveProperty(key)
+        .or(() -> java.util.Optional.ofNullable(defaultValue))
+        .orElseThrow(() -> new IllegalArgumentException("missing configuration: " + key));
+  }
+}

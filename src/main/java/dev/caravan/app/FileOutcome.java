@@ -1,0 +1,79 @@
+package dev.caravan.app;
+
+import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.ledger.Ledger;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends each file's processing in the ledger with one INFO line saying what happened to it, and logs
+ * a summary line after each poll that found anything (as the intake's poll strategy).
+ */
+public final class FileOutcome implements PollingConsumerPollStrategy {
+
+  private static final Logger LOG = LoggerFactory.getLogger("caravan");
+
+  private final Ledger ledger;
+  private final AtomicInteger taken = new AtomicInteger();
+  private final AtomicInteger duplicates = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+
+  public FileOutcome(Ledger ledger) {
+    this.ledger = ledger;
+  }
+
+  /** The file went through the flow: DONE in the ledger unless it failed or is a duplicate. */
+  public void done(Exchange exchange) {
+    Message m = exchange.getMessage();
+    long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
+    ledger.finish(id);
+    String state = ledger.file(id).map(f -> f.state()).orElse("?");
+    String what = m.getHeader("CaravanDecoded", "not decoded", String.class);
+    String path = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
+    switch (state) {
+      case Ledger.DUPLICATE -> duplicates.incrementAndGet();
+      case Ledger.FAILED -> failed.incrementAndGet();
+      default -> taken.incrementAndGet();
+    }
+    if (Ledger.FAILED.equals(state)) {
+      LOG.warn(
+          "{} [file {}]: FAILED, raw kept and archived; see 'caravan ledger show {}'",
+          path,
+          id,
+          id);
+    } else {
+      LOG.info("{} [file {}]: {}, {}", path, id, state.toLowerCase(), what);
+    }
+  }
+
+  @Override
+  public boolean begin(Consumer consumer, Endpoint endpoint) {
+    return true;
+  }
+
+  @Override
+  public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+    if (polledMessages > 0) {
+      LOG.info(
+          "poll of {}: {} file(s) looked at; so far {} taken, {} duplicate(s), {} failed",
+          endpoint.getEndpointBaseUri(),
+          polledMessages,
+          taken.get(),
+          duplicates.get(),
+          failed.get());
+    }
+  }
+
+  @Override
+  public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+    // A listing error is never "no new files": say so loudly, and poll again next time.
+    LOG.error("poll of {} failed: {}", endpoint.getEndpointBaseUri(), cause.toString());
+    return false;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.caravan.cli;
+
+import dev.caravan.app.Settings;
+import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.EventRow;
+import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.Ledger;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code caravan ledger [files|deliveries|show ID]}: what the ledger says, also while the app runs.
+ */
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints the ledger: files (default), deliveries, or one file's history (show ID).")
+public final class LedgerCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      defaultValue = "files",
+      paramLabel = "WHAT",
+      description = "files, deliveries or show")
+  String what;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "file id, for show")
+  Long id;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
+  Path config;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Settings settings = Settings.load(config);
+    PrintStream out = System.out;
+    try (Ledger ledger =
+        Ledger.open(
+            settings.get("caravan.db.url"),
+            settings.get("caravan.db.user"),
+            settings.get("caravan.db.password"))) {
+      switch (what) {
+        case "files" -> printFiles(out, ledger.files());
+        case "deliveries" -> printDeliveries(out, ledger.deliveries());
+        case "show" -> {
+          if (id == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "show needs a file id");
+          }
+          var file = ledger.file(id);
+          if (file.isEmpty()) {
+            out.println("no file " + id + " in the ledger");
+            return 1;
+          }
+          printFiles(out, List.of(file.get()));
+          out.println();
+          printDeliveries(out, ledger.deliveries().stream().filter(d -> d.fileId() == id).toList());
+          out.println();
+          for (EventRow e : ledger.events(id)) {
+            out.printf("%s  %-16s %s%n", e.at(), e.event(), e.detail() == null ? "" : e.detail());
+          }
+        }
+        default ->
+            throw new CommandLine.ParameterException(
+                spec.commandLine(), "unknown: " + what + " (files, deliveries or show ID)");
+      }
+    }
+    return 0;
+  }
+
+  private static void printFiles(PrintStream out, List<FileRow> files) {
+    out.printf(
+        "%-5s %-10s %-9s %-9s %-12s %-24s %s%n",
+        "id", "state", "kind", "size", "sha256", "first seen", "source:path  error");
+    for (FileRow f : files) {
+      out.printf(
+          "%-5d %-10s %-9s %-9d %-12s %-24s %s:%s%s%n",
+          f.id(),
+          f.state(),
+          f.kind(),
+          f.size(),
+          f.sha256().substring(0, 12),
+          f.firstSeen(),
+          f.source(),
+          f.sourcePath(),
+          f.error() == null ? "" : "  " + f.error());
+    }
+    out.println(files.size() + " file(s)");
+  }
+
+  private static void printDeliveries(PrintStream out, List<DeliveryRow> deliveries) {
+    out.printf(
+        "%-5s %-5s %-10s %-11s %-9s %-8s %-14s %s%n",
+        "id",
+        "file",
+        "artifact",
+        "destination",
+        "state",
+        "attempts",
+        "verified by",
+        "remote path  error");
+    for (DeliveryRow d : deliveries) {
+      out.printf(
+          "%-5d %-5d %-10s %-11s %-9s %-8d %-14s %s%s%n",
+          d.id(),
+          d.fileId(),
+          d.artifact(),
+          d.destination(),
+          d.state(),
+          d.attempts(),
+          d.verifyMethod() == null ? "" : d.verifyMethod(),
+          d.remotePath() == null ? "" : d.remotePath(),
+          d.lastError() == null ? "" : "  " + d.lastError());
+    }
+    out.println(deliveries.size() + " deliveries");
+  }
+}

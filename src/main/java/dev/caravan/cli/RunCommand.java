@@ -1,0 +1,35 @@
+package dev.caravan.cli;
+
+import dev.caravan.app.CaravanApp;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code caravan run} (the default): the route application, until stopped (SIGTERM, Ctrl-C). */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the route application: inbox -> landing -> decode -> archive, with the ledger.",
+      "Configuration: config/application.properties (or --config), overridden by system properties"
+          + " and environment variables (caravan.inbox = CARAVAN_INBOX). Routes: routes/*.camel.yaml"
+          + " (or --routes), reloaded when edited; the jar's own copies when there is no such folder."
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
+  Path config;
+
+  @Option(names = "--routes", paramLabel = "DIR", description = "A folder of *.camel.yaml routes.")
+  Path routes;
+
+  @Override
+  public Integer call() throws Exception {
+    // Camel main installs the shutdown hook: in-flight files finish, the rest wait for the next
+    // start.
+    CaravanApp.create(config, routes, Map.of()).run();
+    return 0;
+  }
+}

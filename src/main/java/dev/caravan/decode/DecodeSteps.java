@@ -1,0 +1,223 @@
+package dev.caravan.decode;
+
+import dev.caravan.csv.CsvFormats;
+import dev.caravan.csv.DslogCsvWriter;
+import dev.caravan.csv.EventsCsvWriter;
+import dev.caravan.dslog.DecoderVersion;
+import dev.caravan.dslog.DsEvent;
+import dev.caravan.dslog.DsEventsReader;
+import dev.caravan.dslog.DslogFormatException;
+import dev.caravan.dslog.DslogReader;
+import dev.caravan.dslog.DslogRecord;
+import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.ledger.Ledger;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java side of the decode routes: opens a landed log as a stream of records or events for the
+ * route's split, turns each into CSV fields for camel-csv, and writes the derived file.
+ *
+ * <p>A log that cannot be decoded throws {@link DecodeException} (the route marks the file failed
+ * and goes on); a truncated one decodes up to its last complete record, noted in the ledger.
+ */
+public final class DecodeSteps {
+
+  /** Exchange properties shared with the split's sub-exchanges. */
+  public static final String DERIVED = "CaravanDerived",
+      READER = "CaravanReader",
+      ARTIFACT = "CaravanArtifact";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DecodeSteps.class);
+
+  private final Ledger ledger;
+
+  public DecodeSteps(Ledger ledger) {
+    this.ledger = ledger;
+  }
+
+  /**
+   * {@code NAME.dslog} → {@code NAME.v1.csv}; {@code NAME.dsevents} → {@code NAME.v1.events.csv}.
+   */
+  public static String derivedName(String rawName, String artifact) {
+    int dot = rawName.lastIndexOf('.');
+    String base = dot > 0 ? rawName.substring(0, dot) : rawName;
+    return base + ".v" + DecoderVersion.VERSION + "." + artifact;
+  }
+
+  /** The records of the landed {@code .dslog} in the body, one at a time, for a streaming split. */
+  public Iterator<DslogRecord> openDslog(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    File file = m.getBody(File.class);
+    String name = m.getHeader(IntakeHeaders.NAME, String.class);
+    DslogReader reader;
+    try {
+      reader = DslogReader.open(file.toPath());
+    } catch (DslogFormatException e) {
+      throw new DecodeException(e.getMessage(), e);
+    }
+    exchange.setProperty(READER, reader);
+    startDerived(exchange, file, name, "csv", DslogCsvWriter.COLUMNS);
+    exchange.setProperty(
+        "CaravanRowFormatter", new DslogCsvWriter(java.io.OutputStream.nullOutputStream(), name));
+    return iterate(reader::next);
+  }
+
+  /** The events of the landed {@code .dsevents} in the body, one at a time. */
+  public Iterator<DsEvent> openDsevents(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    File file = m.getBody(File.class);
+    String name = m.getHeader(IntakeHeaders.NAME, String.class);
+    DsEventsReader reader;
+    try {
+      reader = DsEventsReader.open(file.toPath());
+    } catch (DslogFormatException e) {
+      throw new DecodeException(e.getMessage(), e);
+    }
+    exchange.setProperty(READER, reader);
+    startDerived(exchange, file, name, "events.csv", EventsCsvWriter.ENTRY_COLUMNS);
+    exchange.setProperty(
+        "CaravanRowFormatter", new EventsCsvWriter(Writer.nullWriter(), name, false));
+    return iterate(reader::next);
+  }
+
+  /** The CSV row of a record, in the column layout of {@code convert}. */
+  public List<List<String>> dslogRow(DslogRecord record, Exchange exchange) {
+    DslogCsvWriter formatter = exchange.getProperty("CaravanRowFormatter", DslogCsvWriter.class);
+    // camel-csv marshals a list of rows
+    return List.of(
+        formatter.fields(
+            record, exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class)));
+  }
+
+  /** CSV rows of one event, in the column layout of {@code convert}. */
+  public List<List<Object>> eventRows(DsEvent event, Exchange exchange) {
+    return exchange.getProperty("CaravanRowFormatter", EventsCsvWriter.class).rows(event);
+  }
+
+  /** Appends the marshalled CSV in the body to the derived file. */
+  public void append(Exchange exchange) throws IOException {
+    Object body = exchange.getMessage().getBody();
+    byte[] bytes =
+        body instanceof byte[] b
+            ? b
+            : exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8);
+    exchange.getProperty(DERIVED, DerivedFile.class).append(bytes);
+  }
+
+  /**
+   * After the split: renames the derived file into place, records the decode, and makes the derived
+   * file the body for delivery.
+   */
+  public void complete(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    DerivedFile derived = exchange.getProperty(DERIVED, DerivedFile.class);
+    Path done = derived.complete();
+    Object reader = exchange.getProperty(READER);
+    String detail;
+    if (reader instanceof DslogReader r) {
+      detail = r.recordCount() + " records";
+      if (r.flaggedCount() > 0) {
+        detail += ", " + r.flaggedCount() + " with a PD block of unknown length";
+      }
+      detail += truncation(r.truncated(), r.leftoverBytes());
+      r.close();
+    } else {
+      DsEventsReader r = (DsEventsReader) reader;
+      detail = r.eventCount() + " events" + truncation(r.truncated(), r.leftoverBytes());
+      r.close();
+    }
+    long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
+    ledger.decoded(
+        id,
+        DecoderVersion.VERSION,
+        m.getHeader(IntakeHeaders.LOG_START, java.time.Instant.class),
+        detail + " -> " + done.getFileName());
+    m.setHeader("CaravanDecoded", detail);
+    m.setHeader(ARTIFACT, exchange.getProperty(ARTIFACT));
+    m.setHeader("CaravanArtifactSha256", derived.sha256());
+    m.setBody(done.toFile());
+  }
+
+  /** The decode failed: drop the partial derived file, record why, keep the raw file. */
+  public void failed(Exchange exchange) throws IOException {
+    Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    DerivedFile derived = exchange.getProperty(DERIVED, DerivedFile.class);
+    if (derived != null) {
+      derived.close();
+    }
+    if (exchange.getProperty(READER) instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // closing a read-only file cannot lose anything
+      }
+    }
+    String message = cause == null ? "unknown decode failure" : cause.getMessage();
+    long id = exchange.getMessage().getHeader(IntakeHeaders.FILE_ID, Long.class);
+    ledger.failed(id, message);
+    LOG.warn("decode failed, raw file kept: {}", message);
+  }
+
+  private static String truncation(boolean truncated, int leftover) {
+    return truncated ? " (truncated: " + leftover + " bytes after the last complete one)" : "";
+  }
+
+  private void startDerived(
+      Exchange exchange, File raw, String name, String artifact, List<String> header)
+      throws IOException {
+    DerivedFile derived = new DerivedFile(raw.toPath().resolveSibling(derivedName(name, artifact)));
+    derived.append(
+        (CsvFormats.CARAVAN.format(header.toArray()) + "\n").getBytes(StandardCharsets.UTF_8));
+    exchange.setProperty(DERIVED, derived);
+    exchange.setProperty(ARTIFACT, artifact);
+  }
+
+  private interface Next<T> {
+    T next() throws IOException;
+  }
+
+  /** A lazy iterator over a reader; a format error surfaces as {@link DecodeException}. */
+  private static <T> Iterator<T> iterate(Next<T> source) {
+    return new Iterator<>() {
+      private T next;
+      private boolean ended;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !ended) {
+          try {
+            next = source.next();
+          } catch (DslogFormatException e) {
+            throw new DecodeException(e.getMessage(), e);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          ended = next == null;
+        }
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        T t = next;
+        next = null;
+        return t;
+      }
+    };
+  }
+}

@@ -1,0 +1,190 @@
+package dev.caravan.intake;
+
+import dev.caravan.convert.LogKind;
+import dev.caravan.dslog.DslogHeader;
+import dev.caravan.dslog.DslogReader;
+import dev.caravan.ledger.FileKey;
+import dev.caravan.ledger.Ledger;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a file from a source into {@code data/landing/}, content-addressed, atomically and
+ * checked. {@link #identify} hashes the source file (so the ledger can say whether it is new
+ * without copying it); {@link #land} copies it, hashing again on the way, and renames the copy into
+ * place only if the bytes are the ones identified.
+ */
+public final class Landing {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Landing.class);
+
+  private final Path landingDir;
+  private final Ledger ledger;
+
+  public Landing(Path landingDir, Ledger ledger) {
+    this.landingDir = landingDir;
+    this.ledger = ledger;
+  }
+
+  /** Sets name, size, kind, SHA-256 and the idempotent key of the file in the body. */
+  public void identify(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    File file = m.getBody(File.class);
+    String source = m.getHeader(IntakeHeaders.SOURCE, String.class);
+    String relative =
+        m.getHeader(Exchange.FILE_NAME, file.getName(), String.class)
+            .replace(File.separatorChar, '/');
+    String name = file.getName();
+    LogKind kind = LogKind.of(file.toPath());
+    String sha;
+    long size;
+    try (InputStream in = Files.newInputStream(file.toPath())) {
+      MessageDigest digest = sha256();
+      size = copy(in, OutputStream.nullOutputStream(), digest);
+      sha = HexFormat.of().formatHex(digest.digest());
+    }
+    m.setHeader(IntakeHeaders.SOURCE_PATH, relative);
+    m.setHeader(IntakeHeaders.NAME, name);
+    m.setHeader(IntakeHeaders.SIZE, size);
+    m.setHeader(IntakeHeaders.SHA256, sha);
+    m.setHeader(IntakeHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
+    m.setHeader(IntakeHeaders.KEY, new FileKey(source, relative, sha).encode());
+  }
+
+  /**
+   * Copies the file to {@code landing/SOURCE/aa/SHA256/NAME} (temp name, then rename), checks the
+   * copy has the identified hash, and records it. Marks the file a duplicate when the ledger
+   * already has the same content from elsewhere. The body becomes the landed {@link File}.
+   */
+  public void land(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    File source = m.getBody(File.class);
+    String sha = m.getHeader(IntakeHeaders.SHA256, String.class);
+    String name = safeName(m.getHeader(IntakeHeaders.NAME, String.class));
+    long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
+    Path dir =
+        landingDir
+            .resolve(m.getHeader(IntakeHeaders.SOURCE, String.class))
+            .resolve(sha.substring(0, 2))
+            .resolve(sha);
+    Path target = dir.resolve(name);
+    Files.createDirectories(dir);
+    if (!Files.exists(target)) {
+      Path temp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
+      try {
+        String copied;
+        try (InputStream in = Files.newInputStream(source.toPath());
+            OutputStream out = Files.newOutputStream(temp)) {
+          MessageDigest digest = sha256();
+          copy(in, out, digest);
+          copied = HexFormat.of().formatHex(digest.digest());
+        }
+        if (!copied.equals(sha)) {
+          throw new IOException(
+              source + " changed while it was taken (SHA-256 " + sha + " then " + copied + ")");
+        }
+        moveIntoPlace(temp, target);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+    ledger.landed(id, target.toString());
+    m.setHeader(IntakeHeaders.LANDING_PATH, target.toString());
+    m.setHeader(
+        IntakeHeaders.LOG_START, logStart(target, m.getHeader(IntakeHeaders.KIND, String.class)));
+    OptionalLong same = ledger.sameContent(sha, id);
+    if (same.isPresent()) {
+      ledger.markDuplicate(id, same.getAsLong());
+      LOG.info(
+          "{}: same content as ledger file {}; recorded as a duplicate, not delivered again",
+          m.getHeader(IntakeHeaders.SOURCE_PATH),
+          same.getAsLong());
+    }
+    m.setHeader(IntakeHeaders.DUPLICATE, same.isPresent());
+    m.setBody(target.toFile());
+  }
+
+  /** A DS log's header time, read from its first 20 bytes; null for other files or bad headers. */
+  private static java.time.Instant logStart(Path file, String kind) {
+    if (!"dslog".equals(kind) && !"dsevents".equals(kind)) {
+      return null;
+    }
+    try (DslogReader r = DslogReader.open(file)) {
+      DslogHeader h = r.header();
+      return h.start();
+    } catch (IOException e) {
+      return null; // the decode step reports what is wrong with it
+    }
+  }
+
+  /** The last path element, refusing names that could step out of the landing folder. */
+  static String safeName(String name) {
+    if (name == null
+        || name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
+        || name.indexOf('\\') >= 0
+        || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("unsafe file name: " + name);
+    }
+    return name;
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      // the same content landed meanwhile (a retry): what is there is the same bytes
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target);
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** Copies while hashing; returns the byte count. */
+  static long copy(InputStream in, OutputStream out, MessageDigest digest) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    try (InputStream hashed = new DigestInputStream(in, digest)) {
+      for (int r; (r = hashed.read(buf)) > 0; ) {
+        out.write(buf, 0, r);
+        total += r;
+      }
+    }
+    return total;
+  }
+
+  /** SHA-256 of a file, hex. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      copy(in, OutputStream.nullOutputStream(), digest);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

@@ -1,0 +1,19 @@
+package dev.caravan.ledger;
+
+import java.time.Instant;
+
+/** One row of the {@code deliveries} table, with the file's name. */
+public record DeliveryRow(
+    long id,
+    long fileId,
+    String fileName,
+    String artifact,
+    String destination,
+    String state,
+    int attempts,
+    String lastError,
+    long size,
+    String sha256,
+    String remotePath,
+    Instant verifiedAt,
+    String verifyMethod) {}

@@ -1,0 +1,490 @@
+package dev.caravan.ledger;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The SQL ledger: every file taken, every delivery, and an append-only history. H2 or PostgreSQL,
+ * schema by Flyway ({@code db/migration}). Every method is one short transaction.
+ */
+public final class Ledger implements AutoCloseable {
+
+  /** File states. */
+  public static final String RECEIVED = "RECEIVED",
+      DONE = "DONE",
+      FAILED = "FAILED",
+      DUPLICATE = "DUPLICATE",
+      RETRY = "RETRY";
+
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final int MAX_TEXT = 4000;
+
+  private final HikariDataSource dataSource;
+
+  private Ledger(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Connects (pooled) and brings the schema up to date. */
+  public static Ledger open(String url, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(4);
+    config.setPoolName("caravan-ledger");
+    HikariDataSource ds = new HikariDataSource(config);
+    try {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new LedgerException("cannot migrate the ledger at " + url + ": " + e.getMessage(), e);
+    }
+    return new Ledger(ds);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Takes a file: inserts its row, or takes back one left in {@code RETRY}. Empty when the ledger
+   * already has it: the unique constraint decides, so two consumers can never both take it.
+   */
+  public OptionalLong claim(FileKey key, String name, long size, String kind) {
+    Instant now = Instant.now();
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO files (source, source_path, name, size, sha256, kind, first_seen, state,"
+                  + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              new String[] {"id"})) {
+        s.setString(1, key.source());
+        s.setString(2, key.path());
+        s.setString(3, name);
+        s.setLong(4, size);
+        s.setString(5, key.sha256());
+        s.setString(6, kind);
+        s.setTimestamp(7, Timestamp.from(now));
+        s.setString(8, RECEIVED);
+        s.setTimestamp(9, Timestamp.from(now));
+        s.executeUpdate();
+        try (ResultSet keys = s.getGeneratedKeys()) {
+          keys.next();
+          long id = keys.getLong(1);
+          insertEvent(c, id, "received", key.source() + ":" + key.path() + " (" + size + " bytes)");
+          return OptionalLong.of(id);
+        }
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+      }
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE files SET state = ?, updated_at = ? WHERE source = ? AND source_path = ? AND"
+                  + " sha256 = ? AND state = ?")) {
+        s.setString(1, RECEIVED);
+        s.setTimestamp(2, Timestamp.from(now));
+        s.setString(3, key.source());
+        s.setString(4, key.path());
+        s.setString(5, key.sha256());
+        s.setString(6, RETRY);
+        if (s.executeUpdate() == 0) {
+          return OptionalLong.empty();
+        }
+      }
+      long id = find(c, key).orElseThrow();
+      insertEvent(c, id, "retry", "taken again");
+      return OptionalLong.of(id);
+    } catch (SQLException e) {
+      throw new LedgerException("cannot record " + key, e);
+    }
+  }
+
+  /** True when the ledger holds the file in a state that must not be taken again. */
+  public boolean contains(FileKey key) {
+    return query(
+        "SELECT state FROM files WHERE source = ? AND source_path = ? AND sha256 = ?",
+        rs -> rs.next() && !RETRY.equals(rs.getString(1)),
+        key.source(),
+        key.path(),
+        key.sha256());
+  }
+
+  /** Gives a file back to be taken again on the next poll (processing failed unexpectedly). */
+  public void release(FileKey key, String reason) {
+    try (Connection c = dataSource.getConnection()) {
+      OptionalLong id = find(c, key);
+      update(
+          c,
+          "UPDATE files SET state = ?, error = ?, updated_at = ? WHERE id = ?",
+          RETRY,
+          clip(reason),
+          now(),
+          id.orElse(-1));
+      if (id.isPresent()) {
+        insertEvent(c, id.getAsLong(), "released", reason);
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot release " + key, e);
+    }
+  }
+
+  /**
+   * At start-up: files left {@code RECEIVED} by a stop in the middle of their processing go back to
+   * {@code RETRY}, so the next poll finishes them. Returns how many.
+   */
+  public int recoverInterrupted() {
+    try (Connection c = dataSource.getConnection()) {
+      List<Long> ids = query("SELECT id FROM files WHERE state = ?", Ledger::longs, RECEIVED);
+      for (long id : ids) {
+        update(
+            c,
+            "UPDATE files SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+            RETRY,
+            now(),
+            id,
+            RECEIVED);
+        insertEvent(c, id, "interrupted", "the app stopped while it was processed; will retry");
+      }
+      return ids.size();
+    } catch (SQLException e) {
+      throw new LedgerException("cannot recover interrupted files", e);
+    }
+  }
+
+  /** The earliest other file with the same content, if any. */
+  public OptionalLong sameContent(String sha256, long exceptId) {
+    List<Long> ids =
+        query(
+            "SELECT id FROM files WHERE sha256 = ? AND id <> ? AND state <> ? ORDER BY id",
+            Ledger::longs,
+            sha256,
+            exceptId,
+            DUPLICATE);
+    return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
+  }
+
+  public void markDuplicate(long id, long of) {
+    execute(
+        id,
+        "duplicate",
+        "same content as file " + of,
+        "UPDATE files SET state = ?, duplicate_of = ?, updated_at = ? WHERE id = ?",
+        DUPLICATE,
+        of,
+        now(),
+        id);
+  }
+
+  public void landed(long id, String landingPath) {
+    execute(
+        id,
+        "landed",
+        landingPath,
+        "UPDATE files SET landing_path = ?, updated_at = ? WHERE id = ?",
+        landingPath,
+        now(),
+        id);
+  }
+
+  public void decoded(long id, String decoderVersion, Instant logStart, String detail) {
+    execute(
+        id,
+        "decoded",
+        detail,
+        "UPDATE files SET decoder_version = ?, log_start = ?, updated_at = ? WHERE id = ?",
+        decoderVersion,
+        logStart == null ? null : Timestamp.from(logStart),
+        now(),
+        id);
+  }
+
+  public void failed(long id, String error) {
+    execute(
+        id,
+        "failed",
+        error,
+        "UPDATE files SET state = ?, error = ?, updated_at = ? WHERE id = ?",
+        FAILED,
+        clip(error),
+        now(),
+        id);
+  }
+
+  /** Ends a file's processing: DONE unless it already failed or is a duplicate. */
+  public void finish(long id) {
+    execute(
+        id,
+        "finished",
+        null,
+        "UPDATE files SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+        DONE,
+        now(),
+        id,
+        RECEIVED);
+  }
+
+  /** Records a delivery verified by reading back the written copy. */
+  public void deliveryVerified(
+      long fileId,
+      String artifact,
+      String destination,
+      String remotePath,
+      long size,
+      String sha256,
+      String method) {
+    upsertDelivery(
+        fileId, artifact, destination, "VERIFIED", null, remotePath, size, sha256, method);
+    event(
+        fileId,
+        "delivered",
+        artifact + " to " + destination + ":" + remotePath + " (verified by " + method + ")");
+  }
+
+  public void deliveryFailed(long fileId, String artifact, String destination, String error) {
+    upsertDelivery(fileId, artifact, destination, "FAILED", error, null, 0, null, null);
+    event(fileId, "delivery-failed", artifact + " to " + destination + ": " + error);
+  }
+
+  private void upsertDelivery(
+      long fileId,
+      String artifact,
+      String destination,
+      String state,
+      String error,
+      String remotePath,
+      long size,
+      String sha256,
+      String method) {
+    Timestamp now = now();
+    Timestamp verifiedAt = "VERIFIED".equals(state) ? now : null;
+    try (Connection c = dataSource.getConnection()) {
+      int n =
+          update(
+              c,
+              "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?,"
+                  + " remote_path = COALESCE(?, remote_path), size = ?, sha256 = ?,"
+                  + " verified_at = ?, verify_method = ?, updated_at = ?"
+                  + " WHERE file_id = ? AND artifact = ? AND destination = ?",
+              state,
+              clip(error),
+              remotePath,
+              size,
+              sha256,
+              verifiedAt,
+              method,
+              now,
+              fileId,
+              artifact,
+              destination);
+      if (n == 0) {
+        update(
+            c,
+            "INSERT INTO deliveries (file_id, artifact, destination, state, attempts, last_error,"
+                + " remote_path, size, sha256, verified_at, verify_method, updated_at)"
+                + " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+            fileId,
+            artifact,
+            destination,
+            state,
+            clip(error),
+            remotePath,
+            size,
+            sha256,
+            verifiedAt,
+            method,
+            now);
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot record the delivery of file " + fileId, e);
+    }
+  }
+
+  /** Appends to a file's history. */
+  public void event(Long fileId, String event, String detail) {
+    try (Connection c = dataSource.getConnection()) {
+      insertEvent(c, fileId, event, detail);
+    } catch (SQLException e) {
+      throw new LedgerException("cannot record event " + event, e);
+    }
+  }
+
+  public List<FileRow> files() {
+    return query(
+        "SELECT id, source, source_path, name, size, sha256, kind, first_seen, state,"
+            + " landing_path, log_start, decoder_version, duplicate_of, error FROM files ORDER BY id",
+        rs -> {
+          List<FileRow> rows = new ArrayList<>();
+          while (rs.next()) {
+            rows.add(
+                new FileRow(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getLong(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    instant(rs.getTimestamp(8)),
+                    rs.getString(9),
+                    rs.getString(10),
+                    instant(rs.getTimestamp(11)),
+                    rs.getString(12),
+                    (Long) rs.getObject(13, Long.class),
+                    rs.getString(14)));
+          }
+          return rows;
+        });
+  }
+
+  public List<DeliveryRow> deliveries() {
+    return query(
+        "SELECT d.id, d.file_id, f.name, d.artifact, d.destination, d.state, d.attempts,"
+            + " d.last_error, d.size, d.sha256, d.remote_path, d.verified_at, d.verify_method"
+            + " FROM deliveries d JOIN files f ON f.id = d.file_id ORDER BY d.id",
+        rs -> {
+          List<DeliveryRow> rows = new ArrayList<>();
+          while (rs.next()) {
+            rows.add(
+                new DeliveryRow(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getInt(7),
+                    rs.getString(8),
+                    rs.getLong(9),
+                    rs.getString(10),
+                    rs.getString(11),
+                    instant(rs.getTimestamp(12)),
+                    rs.getString(13)));
+          }
+          return rows;
+        });
+  }
+
+  public List<EventRow> events(long fileId) {
+    return query(
+        "SELECT at, event, detail FROM file_events WHERE file_id = ? ORDER BY id",
+        rs -> {
+          List<EventRow> rows = new ArrayList<>();
+          while (rs.next()) {
+            rows.add(new EventRow(instant(rs.getTimestamp(1)), rs.getString(2), rs.getString(3)));
+          }
+          return rows;
+        },
+        fileId);
+  }
+
+  public Optional<FileRow> file(long id) {
+    return files().stream().filter(f -> f.id() == id).findFirst();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  // --- plumbing
+
+  private interface Rows<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T query(String sql, Rows<T> rows, Object... args) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, args);
+      try (ResultSet rs = s.executeQuery()) {
+        return rows.read(rs);
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("ledger query failed: " + sql, e);
+    }
+  }
+
+  private void execute(long id, String event, String detail, String sql, Object... args) {
+    try (Connection c = dataSource.getConnection()) {
+      update(c, sql, args);
+      insertEvent(c, id, event, detail);
+    } catch (SQLException e) {
+      throw new LedgerException("cannot record " + event + " of file " + id, e);
+    }
+  }
+
+  private static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, args);
+      return s.executeUpdate();
+    }
+  }
+
+  private static void insertEvent(Connection c, Long fileId, String event, String detail)
+      throws SQLException {
+    update(
+        c,
+        "INSERT INTO file_events (file_id, at, event, detail) VALUES (?, ?, ?, ?)",
+        fileId,
+        now(),
+        event,
+        clip(detail));
+  }
+
+  private static OptionalLong find(Connection c, FileKey key) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id FROM files WHERE source = ? AND source_path = ? AND sha256 = ?")) {
+      bind(s, key.source(), key.path(), key.sha256());
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        s.setObject(i + 1, null);
+      } else {
+        s.setObject(i + 1, a);
+      }
+    }
+  }
+
+  private static List<Long> longs(ResultSet rs) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    while (rs.next()) {
+      ids.add(rs.getLong(1));
+    }
+    return ids;
+  }
+
+  private static Timestamp now() {
+    return Timestamp.from(Instant.now());
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static String clip(String s) {
+    return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
+  }
+}

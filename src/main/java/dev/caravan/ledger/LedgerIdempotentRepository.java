@@ -1,0 +1,74 @@
+package dev.caravan.ledger;
+
+import dev.caravan.intake.IntakeHeaders;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Camel's idempotent consumer over the ledger's {@code files} table: one source of truth. Adding a
+ * key inserts the file's row (a unique constraint, not check-then-insert, decides who takes it);
+ * removing it, when processing failed, leaves the row in {@code RETRY} for the next poll.
+ */
+public final class LedgerIdempotentRepository extends ServiceSupport
+    implements IdempotentRepository {
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LedgerIdempotentRepository.class);
+
+  private final Ledger ledger;
+
+  public LedgerIdempotentRepository(Ledger ledger) {
+    this.ledger = ledger;
+  }
+
+  @Override
+  public boolean add(Exchange exchange, String key) {
+    FileKey k = FileKey.decode(key);
+    var id =
+        ledger.claim(
+            k,
+            exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class),
+            exchange.getMessage().getHeader(IntakeHeaders.SIZE, Long.class),
+            exchange.getMessage().getHeader(IntakeHeaders.KIND, String.class));
+    id.ifPresent(v -> exchange.getMessage().setHeader(IntakeHeaders.FILE_ID, v));
+    return id.isPresent();
+  }
+
+  @Override
+  public boolean add(String key) {
+    throw new UnsupportedOperationException("the ledger needs the exchange to record a file");
+  }
+
+  @Override
+  public boolean contains(String key) {
+    return ledger.contains(FileKey.decode(key));
+  }
+
+  @Override
+  public boolean remove(Exchange exchange, String key) {
+    Exception cause = exchange.getException();
+    LOG.warn("{}: processing failed; the file will be taken again", key, cause);
+    ledger.release(
+        FileKey.decode(key),
+        "processing failed, taken again on the next poll: "
+            + (cause == null ? "unknown cause" : cause.toString()));
+    return true;
+  }
+
+  @Override
+  public boolean remove(String key) {
+    ledger.release(FileKey.decode(key), "processing failed; taken again on the next poll");
+    return true;
+  }
+
+  @Override
+  public boolean confirm(String key) {
+    return true;
+  }
+
+  @Override
+  public void clear() {
+    throw new UnsupportedOperationException("the ledger is never cleared");
+  }
+}

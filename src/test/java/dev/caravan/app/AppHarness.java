@@ -1,0 +1,135 @@
+package dev.caravan.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.Ledger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The real route application, started in-process on temporary folders with the project's own {@code
+ * routes/} (or a copy) and fast polling, and its ledger.
+ */
+public final class AppHarness implements AutoCloseable {
+
+  public final Path inbox;
+  public final Path archive;
+  public final Path data;
+  public final Path routes;
+  private final Map<String, String> overrides = new HashMap<>();
+  private Main main;
+
+  public AppHarness(Path root, String dbUrl) throws Exception {
+    inbox = Files.createDirectories(root.resolve("inbox"));
+    archive = root.resolve("archive");
+    data = root.resolve("data");
+    routes = Files.createDirectories(root.resolve("routes"));
+    try (var files = Files.list(Path.of("routes"))) {
+      for (Path p : files.toList()) {
+        Files.copy(p, routes.resolve(p.getFileName()));
+      }
+    }
+    overrides.put("caravan.inbox", inbox.toString());
+    overrides.put("caravan.archive", archive.toString());
+    overrides.put("caravan.data", data.toString());
+    overrides.put("caravan.intake.min-age", "300");
+    overrides.put("caravan.intake.check-interval", "100");
+    overrides.put("caravan.intake.poll-interval", "100");
+    overrides.put("camel.management.enabled", "false");
+    overrides.put("camel.main.routesReloadEnabled", "false");
+    if (dbUrl != null) {
+      overrides.put("caravan.db.url", dbUrl);
+    }
+  }
+
+  public AppHarness set(String key, String value) {
+    overrides.put(key, value);
+    return this;
+  }
+
+  public AppHarness start() throws Exception {
+    main = CaravanApp.create(null, routes, overrides);
+    main.start();
+    return this;
+  }
+
+  public void stop() throws Exception {
+    if (main != null) {
+      main.stop();
+      main = null;
+    }
+  }
+
+  public CamelContext context() {
+    return main.getCamelContext();
+  }
+
+  public Ledger ledger() {
+    return context().getRegistry().lookupByNameAndType("ledger", Ledger.class);
+  }
+
+  public List<FileRow> files() {
+    return ledger().files();
+  }
+
+  public List<DeliveryRow> deliveries() {
+    return ledger().deliveries();
+  }
+
+  /** Waits until the condition holds (or fails the test after {@code timeout}). */
+  public static void await(Duration timeout, String what, BooleanSupplier condition)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        assertThat(condition.getAsBoolean()).as("timed out waiting for: " + what).isTrue();
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Waits until no file is in progress and {@code n} files are in the ledger. */
+  public void awaitFiles(int n) throws InterruptedException {
+    await(
+        Duration.ofSeconds(30),
+        n + " files settled in the ledger",
+        () -> {
+          List<FileRow> f = files();
+          lastSeen = history(f);
+          return f.size() == n
+              && f.stream()
+                  .noneMatch(
+                      r -> r.state().equals(Ledger.RECEIVED) || r.state().equals(Ledger.RETRY));
+        });
+  }
+
+  private String lastSeen = "";
+
+  /** Every file's row and history, for failure messages. */
+  public String history(List<FileRow> rows) {
+    StringBuilder s = new StringBuilder();
+    for (FileRow r : rows) {
+      s.append(r).append('\n');
+      ledger().events(r.id()).forEach(e -> s.append("  ").append(e).append('\n'));
+    }
+    return s.toString();
+  }
+
+  public String lastSeen() {
+    return lastSeen;
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+}
