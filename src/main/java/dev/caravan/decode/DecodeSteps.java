@@ -126,16 +126,19 @@ public final class DecodeSteps {
     Path done = derived.complete();
     Object reader = exchange.getProperty(READER);
     String detail;
+    boolean truncated;
     if (reader instanceof DslogReader r) {
       detail = r.recordCount() + " records";
       if (r.flaggedCount() > 0) {
         detail += ", " + r.flaggedCount() + " with a PD block of unknown length";
       }
-      detail += truncation(r.truncated(), r.leftoverBytes());
+      truncated = r.truncated();
+      detail += truncation(truncated, r.leftoverBytes());
       r.close();
     } else {
       DsEventsReader r = (DsEventsReader) reader;
-      detail = r.eventCount() + " events" + truncation(r.truncated(), r.leftoverBytes());
+      truncated = r.truncated();
+      detail = r.eventCount() + " events" + truncation(truncated, r.leftoverBytes());
       r.close();
     }
     long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
@@ -144,6 +147,15 @@ public final class DecodeSteps {
         DecoderVersion.VERSION,
         m.getHeader(IntakeHeaders.LOG_START, java.time.Instant.class),
         detail + " -> " + done.getFileName());
+    if (truncated) {
+      // Nothing is thrown away: the complete part is delivered, and the file is marked failed.
+      ledger.failed(
+          id,
+          m.getHeader(IntakeHeaders.SOURCE_PATH)
+              + " is truncated: "
+              + detail
+              + "; the complete part was decoded and delivered");
+    }
     m.setHeader("CaravanDecoded", detail);
     m.setHeader(ARTIFACT, exchange.getProperty(ARTIFACT));
     m.setHeader("CaravanArtifactSha256", derived.sha256());
