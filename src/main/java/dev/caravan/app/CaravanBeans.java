@@ -62,6 +62,13 @@ public class CaravanBeans implements CamelConfiguration {
         new ArchiveDestination(
             "archive", Path.of(property(context, "caravan.archive", null)), ledger));
     registry.bind("outcome", new FileOutcome(ledger));
+    // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
+    // every file of a big inbox; the ledger stays the judge of what is new
+    registry.bind(
+        "seenFiles",
+        org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
+            .memoryIdempotentRepository(
+                Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
     // camel-csv in the same dialect as `convert`: RFC 4180, LF
     registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
   }

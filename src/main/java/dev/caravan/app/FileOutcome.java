@@ -33,7 +33,7 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     Message m = exchange.getMessage();
     long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
     ledger.finish(id);
-    String state = ledger.file(id).map(f -> f.state()).orElse("?");
+    String state = ledger.state(id);
     String what = m.getHeader("CaravanDecoded", "not decoded", String.class);
     String path = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
     switch (state) {

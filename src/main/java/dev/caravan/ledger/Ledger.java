@@ -324,31 +324,44 @@ public final class Ledger implements AutoCloseable {
   }
 
   public List<FileRow> files() {
+    return query(FILE_COLUMNS + " ORDER BY id", Ledger::fileRows);
+  }
+
+  public Optional<FileRow> file(long id) {
+    return query(FILE_COLUMNS + " WHERE id = ?", Ledger::fileRows, id).stream().findFirst();
+  }
+
+  /** A file's state, or null. */
+  public String state(long id) {
     return query(
-        "SELECT id, source, source_path, name, size, sha256, kind, first_seen, state,"
-            + " landing_path, log_start, decoder_version, duplicate_of, error FROM files ORDER BY id",
-        rs -> {
-          List<FileRow> rows = new ArrayList<>();
-          while (rs.next()) {
-            rows.add(
-                new FileRow(
-                    rs.getLong(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getLong(5),
-                    rs.getString(6),
-                    rs.getString(7),
-                    instant(rs.getTimestamp(8)),
-                    rs.getString(9),
-                    rs.getString(10),
-                    instant(rs.getTimestamp(11)),
-                    rs.getString(12),
-                    (Long) rs.getObject(13, Long.class),
-                    rs.getString(14)));
-          }
-          return rows;
-        });
+        "SELECT state FROM files WHERE id = ?", rs -> rs.next() ? rs.getString(1) : null, id);
+  }
+
+  private static final String FILE_COLUMNS =
+      "SELECT id, source, source_path, name, size, sha256, kind, first_seen, state, landing_path,"
+          + " log_start, decoder_version, duplicate_of, error FROM files";
+
+  private static List<FileRow> fileRows(ResultSet rs) throws SQLException {
+    List<FileRow> rows = new ArrayList<>();
+    while (rs.next()) {
+      rows.add(
+          new FileRow(
+              rs.getLong(1),
+              rs.getString(2),
+              rs.getString(3),
+              rs.getString(4),
+              rs.getLong(5),
+              rs.getString(6),
+              rs.getString(7),
+              instant(rs.getTimestamp(8)),
+              rs.getString(9),
+              rs.getString(10),
+              instant(rs.getTimestamp(11)),
+              rs.getString(12),
+              rs.getObject(13, Long.class),
+              rs.getString(14)));
+    }
+    return rows;
   }
 
   public List<DeliveryRow> deliveries() {
@@ -390,10 +403,6 @@ public final class Ledger implements AutoCloseable {
           return rows;
         },
         fileId);
-  }
-
-  public Optional<FileRow> file(long id) {
-    return files().stream().filter(f -> f.id() == id).findFirst();
   }
 
   @Override
