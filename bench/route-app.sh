@@ -22,7 +22,7 @@ for i in range(n):
 PY
 cd "$work"
 CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_CHECK_INTERVAL=100 CARAVAN_INTAKE_POLL_INTERVAL=200 \
-  CAMEL_MANAGEMENT_ENABLED=false java -jar "$jar" > app.log 2>&1 &
+  CAMEL_MANAGEMENT_ENABLED=false java ${JAVA_OPTS:-} -jar "$jar" > app.log 2>&1 &
 pid=$!
 until grep -q "Apache Camel .* started" app.log; do sleep 0.2; done
 start=$(date +%s.%N)

@@ -17,8 +17,11 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -93,26 +96,40 @@ public final class DecodeSteps {
   }
 
   /** The CSV row of a record, in the column layout of {@code convert}. */
-  public List<List<String>> dslogRow(DslogRecord record, Exchange exchange) {
+  public List<Map<String, Object>> dslogRow(DslogRecord record, Exchange exchange) {
     DslogCsvWriter formatter = exchange.getProperty("CaravanRowFormatter", DslogCsvWriter.class);
-    // camel-csv marshals a list of rows
-    return List.of(
-        formatter.fields(
-            record, exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class)));
+    String name = exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class);
+    return List.of(asRecord(DslogCsvWriter.COLUMNS, formatter.fields(record, name)));
+  }
+
+  /**
+   * A row as camel-csv takes it fastest: a map in column order. (Given a list, camel-csv first
+   * tries to convert it to a map, and Camel's search for that missing converter costs more than the
+   * row.)
+   */
+  private static Map<String, Object> asRecord(List<String> columns, List<?> values) {
+    Map<String, Object> row = new LinkedHashMap<>(columns.size() * 2);
+    for (int i = 0; i < columns.size(); i++) {
+      row.put(columns.get(i), values.get(i));
+    }
+    return row;
   }
 
   /** CSV rows of one event, in the column layout of {@code convert}. */
-  public List<List<Object>> eventRows(DsEvent event, Exchange exchange) {
-    return exchange.getProperty("CaravanRowFormatter", EventsCsvWriter.class).rows(event);
+  public List<Map<String, Object>> eventRows(DsEvent event, Exchange exchange) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (List<Object> row :
+        exchange.getProperty("CaravanRowFormatter", EventsCsvWriter.class).rows(event)) {
+      rows.add(asRecord(EventsCsvWriter.ENTRY_COLUMNS, row));
+    }
+    return rows;
   }
 
   /** Appends the marshalled CSV in the body to the derived file. */
-  public void append(Exchange exchange) throws IOException {
-    Object body = exchange.getMessage().getBody();
-    byte[] bytes =
-        body instanceof byte[] b
-            ? b
-            : exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8);
+  public void append(Exchange exchange)
+      throws IOException, org.apache.camel.InvalidPayloadException {
+    // camel-csv wrote UTF-8 bytes; take them as they are
+    byte[] bytes = exchange.getMessage().getMandatoryBody(byte[].class);
     exchange.getProperty(DERIVED, DerivedFile.class).append(bytes);
   }
 
