@@ -2,6 +2,7 @@
 # End to end through the route application: N small DS logs (3,100-byte variants of a sample) copied
 # into the inbox of a running jar, timed until every raw file and its CSV is verified in the archive.
 #   bench/route-app.sh [N]        (default 1000)
+#   bench/route-app.sh samples    the bundled samples (4 .dslog + 2 .dsevents, 1.7 MB, 32,078 records/events)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000}
@@ -10,6 +11,10 @@ jar=$(pwd)/target/caravan.jar
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; cp "$work/app.log" /tmp/route-app-last.log; rm -rf "$work"' EXIT
 mkdir -p "$work/inbox" "$work/staging"
+if [ "$n" = samples ]; then
+  cp samples/orangelight_DSLOG-Reader/* "$work/staging/"
+  n=6
+else
 python3 - "$work/staging" "$n" <<'PY'
 import sys
 src = open("samples/orangelight_DSLOG-Reader/2022_02_28 21_49_43 Mon.dslog", "rb").read()
@@ -20,6 +25,7 @@ for i in range(n):
     b[20 + 14 * 6 + 4] = (i // 256) % 256  # and of record 6: every file distinct
     open(f"{out}/f{i:05d}.dslog", "wb").write(b)
 PY
+fi
 cd "$work"
 CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_CHECK_INTERVAL=100 CARAVAN_INTAKE_POLL_INTERVAL=200 \
   CAMEL_MANAGEMENT_ENABLED=false java ${JAVA_OPTS:-} -jar "$jar" > app.log 2>&1 &

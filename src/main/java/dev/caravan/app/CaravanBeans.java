@@ -26,7 +26,8 @@ public class CaravanBeans implements CamelConfiguration {
   @Override
   public void configure(CamelContext context) {
     Registry registry = context.getRegistry();
-    String url = property(context, "caravan.db.url", null);
+    Path data = Path.of(property(context, "caravan.data", null));
+    String url = Ledger.url(property(context, "caravan.db.url", ""), data);
     Ledger ledger =
         Ledger.open(
             url,
@@ -52,7 +53,6 @@ public class CaravanBeans implements CamelConfiguration {
           interrupted);
     }
     LOG.info("ledger: {}", url);
-    Path data = Path.of(property(context, "caravan.data", null));
     registry.bind("ledger", ledger);
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
     registry.bind("landing", new Landing(data.resolve("landing"), ledger));

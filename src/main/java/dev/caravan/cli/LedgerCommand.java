@@ -46,7 +46,7 @@ public final class LedgerCommand implements Callable<Integer> {
     PrintStream out = System.out;
     try (Ledger ledger =
         Ledger.open(
-            settings.get("caravan.db.url"),
+            Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
             settings.get("caravan.db.user"),
             settings.get("caravan.db.password"))) {
       switch (what) {

@@ -37,6 +37,17 @@ public final class Ledger implements AutoCloseable {
     this.dataSource = dataSource;
   }
 
+  /**
+   * The ledger URL: {@code configured} when given, else H2 in {@code data/ledger} (absolute, in
+   * auto-server mode so the admin commands can read it while the app runs).
+   */
+  public static String url(String configured, java.nio.file.Path data) {
+    if (configured != null && !configured.isBlank()) {
+      return configured.trim();
+    }
+    return "jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";AUTO_SERVER=TRUE";
+  }
+
   /** Connects (pooled) and brings the schema up to date. */
   public static Ledger open(String url, String user, String password) {
     HikariConfig config = new HikariConfig();
