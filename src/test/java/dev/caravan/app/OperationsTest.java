@@ -56,6 +56,26 @@ class OperationsTest {
   }
 
   @Test
+  void withoutARoutesFolderTheJarsOwnRoutesRun() throws Exception {
+    AppHarness app = new AppHarness(tmp, null);
+    try (var files = Files.list(app.routes)) {
+      for (Path p : files.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(app.routes);
+    try (app) {
+      app.start();
+      assertThat(app.context().getRoutes())
+          .extracting(Route::getRouteId)
+          .contains("intake-local", "decode-dslog", "deliver-archive");
+      Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("none.dslog"));
+      app.awaitFiles(1);
+      assertThat(Files.exists(app.archive.resolve("2022/03/01/none.v1.csv"))).isTrue();
+    }
+  }
+
+  @Test
   void healthEndpointAndJmx() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
