@@ -13,7 +13,6 @@ import dev.caravan.intake.IntakeHeaders;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -32,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * The Java side of the decode routes: opens a landed log as a stream of records or events for the
  * route's split, turns each into CSV fields for camel-csv, and writes the derived file.
  *
- * <p>A log that cannot be decoded throws {@link DecodeException} (the route marks the file failed
- * and goes on); a truncated one decodes up to its last complete record, noted in the ledger.
+ * <p>A log that cannot be decoded throws {@link DslogFormatException} when opened or {@link
+ * dev.caravan.dslog.MalformedLogException} while split (the route marks the file failed and goes
+ * on); a truncated one decodes up to its last complete record and is marked failed too, with that
+ * part delivered.
  */
 public final class DecodeSteps {
 
@@ -64,17 +64,12 @@ public final class DecodeSteps {
     Message m = exchange.getMessage();
     File file = m.getBody(File.class);
     String name = m.getHeader(IntakeHeaders.NAME, String.class);
-    DslogReader reader;
-    try {
-      reader = DslogReader.open(file.toPath());
-    } catch (DslogFormatException e) {
-      throw new DecodeException(e.getMessage(), e);
-    }
+    DslogReader reader = DslogReader.open(file.toPath());
     exchange.setProperty(READER, reader);
     startDerived(exchange, file, name, "csv", DslogCsvWriter.COLUMNS);
     exchange.setProperty(
         "CaravanRowFormatter", new DslogCsvWriter(java.io.OutputStream.nullOutputStream(), name));
-    return iterate(reader::next);
+    return reader.iterator();
   }
 
   /** The events of the landed {@code .dsevents} in the body, one at a time. */
@@ -82,17 +77,12 @@ public final class DecodeSteps {
     Message m = exchange.getMessage();
     File file = m.getBody(File.class);
     String name = m.getHeader(IntakeHeaders.NAME, String.class);
-    DsEventsReader reader;
-    try {
-      reader = DsEventsReader.open(file.toPath());
-    } catch (DslogFormatException e) {
-      throw new DecodeException(e.getMessage(), e);
-    }
+    DsEventsReader reader = DsEventsReader.open(file.toPath());
     exchange.setProperty(READER, reader);
     startDerived(exchange, file, name, "events.csv", EventsCsvWriter.ENTRY_COLUMNS);
     exchange.setProperty(
         "CaravanRowFormatter", new EventsCsvWriter(Writer.nullWriter(), name, false));
-    return iterate(reader::next);
+    return reader.iterator();
   }
 
   /** The CSV row of a record, in the column layout of {@code convert}. */
@@ -211,42 +201,5 @@ public final class DecodeSteps {
         (CsvFormats.CARAVAN.format(header.toArray()) + "\n").getBytes(StandardCharsets.UTF_8));
     exchange.setProperty(DERIVED, derived);
     exchange.setProperty(ARTIFACT, artifact);
-  }
-
-  private interface Next<T> {
-    T next() throws IOException;
-  }
-
-  /** A lazy iterator over a reader; a format error surfaces as {@link DecodeException}. */
-  private static <T> Iterator<T> iterate(Next<T> source) {
-    return new Iterator<>() {
-      private T next;
-      private boolean ended;
-
-      @Override
-      public boolean hasNext() {
-        if (next == null && !ended) {
-          try {
-            next = source.next();
-          } catch (DslogFormatException e) {
-            throw new DecodeException(e.getMessage(), e);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-          ended = next == null;
-        }
-        return next != null;
-      }
-
-      @Override
-      public T next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        T t = next;
-        next = null;
-        return t;
-      }
-    };
   }
 }

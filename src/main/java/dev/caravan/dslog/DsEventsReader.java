@@ -14,7 +14,7 @@ import java.time.Instant;
  * and {@link #leftoverBytes()}; a negative or absurd text length throws {@link
  * DslogFormatException} after the entries before it were returned.
  */
-public final class DsEventsReader implements Closeable {
+public final class DsEventsReader implements Closeable, Iterable<DsEvent> {
 
   /** Longest text accepted for one entry; the largest seen is 21,721 bytes. */
   public static final int MAX_TEXT_BYTES = 16 * 1024 * 1024;
@@ -138,6 +138,15 @@ public final class DsEventsReader implements Closeable {
 
   public long offset() {
     return in.offset();
+  }
+
+  /**
+   * The remaining events, once. A format error surfaces as {@link MalformedLogException}, another
+   * I/O error as {@link java.io.UncheckedIOException}.
+   */
+  @Override
+  public java.util.Iterator<DsEvent> iterator() {
+    return new ReaderIterator<>(this::next);
   }
 
   @Override

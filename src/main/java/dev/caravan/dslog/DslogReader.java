@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -295,36 +294,12 @@ public final class DslogReader implements Closeable, Iterable<DslogRecord> {
   }
 
   /**
-   * The remaining records, once. A {@link DslogFormatException} surfaces as {@link
-   * java.io.UncheckedIOException}.
+   * The remaining records, once. A format error surfaces as {@link MalformedLogException}, another
+   * I/O error as {@link java.io.UncheckedIOException}.
    */
   @Override
   public Iterator<DslogRecord> iterator() {
-    return new Iterator<>() {
-      private DslogRecord next;
-
-      @Override
-      public boolean hasNext() {
-        if (next == null) {
-          try {
-            next = DslogReader.this.next();
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public DslogRecord next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        DslogRecord r = next;
-        next = null;
-        return r;
-      }
-    };
+    return new ReaderIterator<>(this::next);
   }
 
   /** The remaining records as a sequential stream. */
