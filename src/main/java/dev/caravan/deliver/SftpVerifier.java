@@ -1,0 +1,184 @@
+package dev.caravan.deliver;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Proves a copy on an SFTP server by reading it back: {@code sha256sum} over an SSH exec channel
+ * when the server gives a shell, else (chroot, {@code internal-sftp}, no exec) the file read back
+ * over SFTP and hashed here. The result names the method used. Size alone never verifies anything.
+ */
+public final class SftpVerifier {
+
+  /** How verification was done, as recorded in the ledger. */
+  public static final String EXEC_SHA256 = "ssh-sha256sum", READ_BACK = "sftp-read-back";
+
+  private static final Pattern SHA256SUM = Pattern.compile("^([0-9a-fA-F]{64})\\s");
+
+  /**
+   * Where the server is and how to log in.
+   *
+   * @param password null when a key is used
+   * @param privateKey path of a private key file, or null
+   * @param knownHosts path of a known_hosts file, or null (then host keys are not checked: tests
+   *     only, say so in the configuration)
+   */
+  public record Server(
+      String host,
+      int port,
+      String user,
+      String password,
+      String privateKey,
+      String knownHosts,
+      int timeoutMillis) {}
+
+  /** What the server holds at a path: its SHA-256 and size, and how that was learned. */
+  public record Copy(String sha256, long size, String method) {}
+
+  private final Server server;
+
+  public SftpVerifier(Server server) {
+    this.server = server;
+  }
+
+  /** Reads back the file at {@code remotePath} (absolute, or relative to the login folder). */
+  public Copy read(String remotePath) throws IOException {
+    Session session = connect();
+    try {
+      long size = size(session, remotePath);
+      String viaExec = execSha256(session, remotePath);
+      if (viaExec != null) {
+        return new Copy(viaExec, size, EXEC_SHA256);
+      }
+      return new Copy(readBack(session, remotePath), size, READ_BACK);
+    } finally {
+      session.disconnect();
+    }
+  }
+
+  private Session connect() throws IOException {
+    try {
+      JSch jsch = new JSch();
+      if (server.privateKey() != null) {
+        jsch.addIdentity(server.privateKey());
+      }
+      Properties config = new Properties();
+      if (server.knownHosts() != null) {
+        jsch.setKnownHosts(server.knownHosts());
+        config.put("StrictHostKeyChecking", "yes");
+      } else {
+        config.put("StrictHostKeyChecking", "no");
+      }
+      Session session = jsch.getSession(server.user(), server.host(), server.port());
+      if (server.password() != null) {
+        session.setPassword(server.password());
+      }
+      session.setConfig(config);
+      session.setTimeout(server.timeoutMillis());
+      session.connect(server.timeoutMillis());
+      return session;
+    } catch (JSchException e) {
+      throw new IOException(
+          "cannot connect to sftp://"
+              + server.user()
+              + "@"
+              + server.host()
+              + ":"
+              + server.port()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private long size(Session session, String path) throws IOException {
+    ChannelSftp sftp = sftp(session);
+    try {
+      return sftp.stat(path).getSize();
+    } catch (SftpException e) {
+      throw new IOException(
+          "cannot stat " + path + " on " + server.host() + ": " + e.getMessage(), e);
+    } finally {
+      sftp.disconnect();
+    }
+  }
+
+  /** The hash from {@code sha256sum}, or null when the server runs no such command. */
+  private String execSha256(Session session, String path) {
+    ChannelExec exec = null;
+    try {
+      exec = (ChannelExec) session.openChannel("exec");
+      exec.setCommand("sha256sum -- " + shellQuote(path));
+      exec.setInputStream(null);
+      InputStream out = exec.getInputStream();
+      exec.connect(server.timeoutMillis());
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      out.transferTo(text);
+      while (!exec.isClosed()) {
+        Thread.sleep(5);
+      }
+      Matcher m = SHA256SUM.matcher(text.toString(StandardCharsets.UTF_8));
+      return exec.getExitStatus() == 0 && m.find() ? m.group(1).toLowerCase() : null;
+    } catch (JSchException | IOException e) {
+      return null; // no exec channel, no shell: read back instead
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } finally {
+      if (exec != null) {
+        exec.disconnect();
+      }
+    }
+  }
+
+  private String readBack(Session session, String path) throws IOException {
+    ChannelSftp sftp = sftp(session);
+    try (InputStream in = new DigestInputStream(sftp.get(path), sha256())) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (SftpException e) {
+      throw new IOException(
+          "cannot read back " + path + " from " + server.host() + ": " + e.getMessage(), e);
+    } finally {
+      sftp.disconnect();
+    }
+  }
+
+  private ChannelSftp sftp(Session session) throws IOException {
+    try {
+      ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
+      sftp.connect(server.timeoutMillis());
+      return sftp;
+    } catch (JSchException e) {
+      throw new IOException("no sftp channel on " + server.host() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Single-quotes for a POSIX shell: any byte is safe inside, a quote is closed and escaped. */
+  static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.caravan.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.caravan.intake.Landing;
+import dev.caravan.testing.Samples;
+import dev.caravan.testing.SftpTestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Read-back verification against a real SFTP server (MINA SSHD), with and without a shell. The copy
+ * is uploaded by Camel's sftp producer under a temporary name, as the delivery route will do.
+ */
+class SftpVerifierTest {
+
+  @TempDir Path tmp;
+
+  private static final String NAME = "odd 'name' $(x) ; é.dslog";
+
+  private SftpVerifier verifier(SftpTestServer server) {
+    return new SftpVerifier(
+        new SftpVerifier.Server(
+            "127.0.0.1",
+            server.port(),
+            SftpTestServer.USER,
+            SftpTestServer.PASSWORD,
+            null,
+            null,
+            10_000));
+  }
+
+  private void upload(SftpTestServer server, Path file, String dir, String name) throws Exception {
+    try (CamelContext camel = new DefaultCamelContext()) {
+      camel.start();
+      ProducerTemplate producer = camel.createProducerTemplate();
+      producer.sendBodyAndHeader(
+          "sftp://"
+              + SftpTestServer.USER
+              + "@127.0.0.1:"
+              + server.port()
+              + "/"
+              + dir
+              + "?password=RAW("
+              + SftpTestServer.PASSWORD
+              + ")"
+              + "&strictHostKeyChecking=no&useUserKnownHostsFile=false&autoCreate=true"
+              + "&tempPrefix=.caravan-",
+          file.toFile(),
+          Exchange.FILE_NAME,
+          name);
+    }
+  }
+
+  @ParameterizedTest(name = "shell={0}")
+  @ValueSource(booleans = {true, false})
+  void aCopyIsProvenByReadingItBack(boolean shell) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), shell)) {
+      Path sample = Samples.dslog(Samples.REV);
+      upload(server, sample, "upload/2022/02/27", NAME);
+      Path onServer = root.resolve("upload/2022/02/27").resolve(NAME);
+      assertThat(Landing.sha256(onServer)).isEqualTo(Landing.sha256(sample));
+      try (var listing = Files.list(onServer.getParent())) {
+        assertThat(listing.map(p -> p.getFileName().toString())).containsExactly(NAME);
+      }
+
+      SftpVerifier.Copy copy = verifier(server).read("/upload/2022/02/27/" + NAME);
+      assertThat(copy.sha256()).isEqualTo(Landing.sha256(sample));
+      assertThat(copy.size()).isEqualTo(Files.size(sample));
+      assertThat(copy.method())
+          .isEqualTo(shell ? SftpVerifier.EXEC_SHA256 : SftpVerifier.READ_BACK);
+
+      // a copy changed at the destination reads back as what it is now
+      byte[] bytes = Files.readAllBytes(onServer);
+      bytes[1000] ^= 1;
+      Files.write(onServer, bytes);
+      assertThat(verifier(server).read("/upload/2022/02/27/" + NAME).sha256())
+          .isNotEqualTo(Landing.sha256(sample))
+          .isEqualTo(Landing.sha256(onServer));
+    }
+  }
+
+  @Test
+  void missingFilesAndWrongPasswordsAreErrorsNotVerdicts() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), true)) {
+      assertThatThrownBy(() -> verifier(server).read("/nope.dslog"))
+          .hasMessageContaining("cannot stat /nope.dslog");
+      SftpVerifier wrong =
+          new SftpVerifier(
+              new SftpVerifier.Server(
+                  "127.0.0.1", server.port(), SftpTestServer.USER, "wrong", null, null, 5_000));
+      assertThatThrownBy(() -> wrong.read("/x"))
+          .hasMessageContaining("cannot connect to sftp://caravan@127.0.0.1");
+    }
+  }
+
+  @Test
+  void shellQuotingKeepsAnyNameOneArgument() {
+    assertThat(SftpVerifier.shellQuote("a'b $(c)")).isEqualTo("'a'\\''b $(c)'");
+    assertThat(SftpVerifier.shellQuote("plain")).isEqualTo("'plain'");
+  }
+}

@@ -1,0 +1,112 @@
+package dev.caravan.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.util.threads.CloseableExecutorService;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.AbstractCommandSupport;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.command.CommandFactory;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * A real SFTP server (Apache MINA SSHD) in the test JVM on a free loopback port, serving {@code
+ * root} to one user with a password. With {@code shell}, it also runs {@code sha256sum} over SSH
+ * exec, the real binary on the file under the root (what a server with a shell offers); without,
+ * exec is refused, like a chrooted {@code internal-sftp} account.
+ */
+public final class SftpTestServer implements AutoCloseable {
+
+  public static final String USER = "caravan", PASSWORD = "s3cret-pass";
+
+  private final SshServer sshd;
+  private final Path root;
+
+  public SftpTestServer(Path root, Path hostKey, boolean shell) throws IOException {
+    this.root = root;
+    sshd = SshServer.setUpDefaultServer();
+    sshd.setHost("127.0.0.1");
+    sshd.setPort(0);
+    // without it JSch and MINA stall on Nagle and delayed ACKs
+    CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+    sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
+    sshd.setPasswordAuthenticator(
+        (user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+    sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
+    if (shell) {
+      sshd.setCommandFactory(new Sha256Sum());
+    }
+    sshd.start();
+  }
+
+  public int port() {
+    return sshd.getPort();
+  }
+
+  public void stop() throws IOException {
+    sshd.stop(true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    stop();
+  }
+
+  /** Undoes POSIX single quoting: {@code 'a'\\''b'} is {@code a'b}. */
+  static String unquote(String s) {
+    StringBuilder out = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\'') {
+        quoted = !quoted;
+      } else if (c == '\\' && !quoted && i + 1 < s.length()) {
+        out.append(s.charAt(++i));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** {@code sha256sum -- PATH} with PATH mapped into the served root; anything else fails. */
+  private final class Sha256Sum implements CommandFactory {
+    @Override
+    public Command createCommand(ChannelSession channel, String command) {
+      return new AbstractCommandSupport(command, (CloseableExecutorService) null) {
+        @Override
+        public void run() {
+          int code = 127;
+          try {
+            String prefix = "sha256sum -- ";
+            if (command.startsWith(prefix)) {
+              String remote = unquote(command.substring(prefix.length()));
+              Path local = root.resolve(remote.replaceFirst("^/+", "")).normalize();
+              if (local.startsWith(root)) {
+                Process p = new ProcessBuilder("sha256sum", "--", local.toString()).start();
+                try (InputStream out = p.getInputStream()) {
+                  String line = new String(out.readAllBytes());
+                  code = p.waitFor();
+                  if (code == 0) {
+                    getOutputStream().write(line.replace(local.toString(), remote).getBytes());
+                    getOutputStream().flush();
+                  }
+                }
+              }
+            }
+          } catch (Exception e) {
+            code = 1;
+          }
+          onExit(code);
+        }
+      };
+    }
+  }
+}
