@@ -3,10 +3,15 @@ package dev.caravan.app;
 import dev.caravan.csv.CsvFormats;
 import dev.caravan.decode.DecodeSteps;
 import dev.caravan.deliver.ArchiveDestination;
+import dev.caravan.deliver.Deliveries;
 import dev.caravan.intake.Landing;
+import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerIdempotentRepository;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.dataformat.csv.CsvDataFormat;
@@ -57,10 +62,26 @@ public class CaravanBeans implements CamelConfiguration {
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
     registry.bind("landing", new Landing(data.resolve("landing"), ledger));
     registry.bind("decoder", new DecodeSteps(ledger));
+    DeliveryQueue queue =
+        new DeliveryQueue(
+            ledger,
+            new DeliveryQueue.Policy(
+                Integer.parseInt(property(context, "caravan.deliver.max-attempts", "8")),
+                millis(context, "caravan.deliver.backoff", "2000"),
+                millis(context, "caravan.deliver.backoff-max", "600000"),
+                millis(context, "caravan.deliver.lease", "300000")));
+    List<String> destinations =
+        Arrays.stream(property(context, "caravan.destinations", "archive").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    LOG.info("destinations: {}", destinations);
+    registry.bind("deliveryQueue", queue);
+    registry.bind("deliveries", new Deliveries(queue, destinations));
     registry.bind(
         "archive",
         new ArchiveDestination(
-            "archive", Path.of(property(context, "caravan.archive", null)), ledger));
+            "archive", Path.of(property(context, "caravan.archive", null)), ledger, queue));
     registry.bind("outcome", new FileOutcome(ledger));
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
@@ -71,6 +92,10 @@ public class CaravanBeans implements CamelConfiguration {
                 Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
     // camel-csv in the same dialect as `convert`: RFC 4180, LF
     registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
+  }
+
+  private static Duration millis(CamelContext context, String key, String defaultValue) {
+    return Duration.ofMillis(Long.parseLong(property(context, key, defaultValue)));
   }
 
   private static String property(CamelContext context, String key, String defaultValue) {

@@ -32,6 +32,10 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   public void done(Exchange exchange) {
     Message m = exchange.getMessage();
     long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
+    String truncated = m.getHeader(dev.caravan.decode.DecodeSteps.TRUNCATED, String.class);
+    if (truncated != null) {
+      ledger.failed(id, truncated);
+    }
     ledger.finish(id);
     String state = ledger.state(id);
     String what = m.getHeader("CaravanDecoded", "not decoded", String.class);

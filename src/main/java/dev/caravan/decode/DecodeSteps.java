@@ -40,7 +40,9 @@ public final class DecodeSteps {
   /** Exchange properties shared with the split's sub-exchanges. */
   public static final String DERIVED = "CaravanDerived",
       READER = "CaravanReader",
-      ARTIFACT = "CaravanArtifact";
+      ARTIFACT = "CaravanArtifact",
+      ARTIFACT_SHA256 = "CaravanArtifactSha256",
+      TRUNCATED = "CaravanTruncated";
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeSteps.class);
 
@@ -155,9 +157,9 @@ public final class DecodeSteps {
         m.getHeader(IntakeHeaders.LOG_START, java.time.Instant.class),
         detail + " -> " + done.getFileName());
     if (truncated) {
-      // Nothing is thrown away: the complete part is delivered, and the file is marked failed.
-      ledger.failed(
-          id,
+      // Nothing is thrown away: the complete part is delivered, and the file ends up failed.
+      m.setHeader(
+          TRUNCATED,
           m.getHeader(IntakeHeaders.SOURCE_PATH)
               + " is truncated: "
               + detail
@@ -165,7 +167,7 @@ public final class DecodeSteps {
     }
     m.setHeader("CaravanDecoded", detail);
     m.setHeader(ARTIFACT, exchange.getProperty(ARTIFACT));
-    m.setHeader("CaravanArtifactSha256", derived.sha256());
+    m.setHeader(ARTIFACT_SHA256, derived.sha256());
     m.setBody(done.toFile());
   }
 

@@ -2,7 +2,7 @@ package dev.caravan.ledger;
 
 import java.time.Instant;
 
-/** One row of the {@code deliveries} table, with the file's name. */
+/** One row of the {@code deliveries} table. */
 public record DeliveryRow(
     long id,
     long fileId,
@@ -16,4 +16,5 @@ public record DeliveryRow(
     String sha256,
     String remotePath,
     Instant verifiedAt,
-    String verifyMethod) {}
+    String verifyMethod,
+    String errorClass) {}

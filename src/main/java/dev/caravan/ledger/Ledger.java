@@ -249,79 +249,17 @@ public final class Ledger implements AutoCloseable {
         RECEIVED);
   }
 
-  /** Records a delivery verified by reading back the written copy. */
-  public void deliveryVerified(
-      long fileId,
-      String artifact,
-      String destination,
-      String remotePath,
-      long size,
-      String sha256,
-      String method) {
-    upsertDelivery(
-        fileId, artifact, destination, "VERIFIED", null, remotePath, size, sha256, method);
-    event(
-        fileId,
-        "delivered",
-        artifact + " to " + destination + ":" + remotePath + " (verified by " + method + ")");
-  }
-
-  public void deliveryFailed(long fileId, String artifact, String destination, String error) {
-    upsertDelivery(fileId, artifact, destination, "FAILED", error, null, 0, null, null);
-    event(fileId, "delivery-failed", artifact + " to " + destination + ": " + error);
-  }
-
-  private void upsertDelivery(
-      long fileId,
-      String artifact,
-      String destination,
-      String state,
-      String error,
-      String remotePath,
-      long size,
-      String sha256,
-      String method) {
-    Timestamp now = now();
-    Timestamp verifiedAt = "VERIFIED".equals(state) ? now : null;
+  /** Marks a file never to be copied or deleted (true), or lifts that (false). */
+  public boolean lock(long id, boolean locked) {
     try (Connection c = dataSource.getConnection()) {
       int n =
-          update(
-              c,
-              "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?,"
-                  + " remote_path = COALESCE(?, remote_path), size = ?, sha256 = ?,"
-                  + " verified_at = ?, verify_method = ?, updated_at = ?"
-                  + " WHERE file_id = ? AND artifact = ? AND destination = ?",
-              state,
-              clip(error),
-              remotePath,
-              size,
-              sha256,
-              verifiedAt,
-              method,
-              now,
-              fileId,
-              artifact,
-              destination);
-      if (n == 0) {
-        update(
-            c,
-            "INSERT INTO deliveries (file_id, artifact, destination, state, attempts, last_error,"
-                + " remote_path, size, sha256, verified_at, verify_method, updated_at)"
-                + " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
-            fileId,
-            artifact,
-            destination,
-            state,
-            clip(error),
-            remotePath,
-            size,
-            sha256,
-            verifiedAt,
-            method,
-            now);
+          update(c, "UPDATE files SET locked = ?, updated_at = ? WHERE id = ?", locked, now(), id);
+      if (n == 1) {
+        insertEvent(c, id, locked ? "locked" : "unlocked", null);
       }
+      return n == 1;
     } catch (SQLException e) {
-      throw new LedgerException("cannot record the delivery of file " + fileId, e);
+      throw new LedgerException("cannot lock file " + id, e);
     }
   }
 
@@ -377,9 +315,9 @@ public final class Ledger implements AutoCloseable {
 
   public List<DeliveryRow> deliveries() {
     return query(
-        "SELECT d.id, d.file_id, f.name, d.artifact, d.destination, d.state, d.attempts,"
-            + " d.last_error, d.size, d.sha256, d.remote_path, d.verified_at, d.verify_method"
-            + " FROM deliveries d JOIN files f ON f.id = d.file_id ORDER BY d.id",
+        "SELECT d.id, d.file_id, d.name, d.artifact, d.destination, d.state, d.attempts,"
+            + " d.last_error, d.size, d.sha256, d.remote_path, d.verified_at, d.verify_method,"
+            + " d.error_class FROM deliveries d ORDER BY d.id",
         rs -> {
           List<DeliveryRow> rows = new ArrayList<>();
           while (rs.next()) {
@@ -397,7 +335,8 @@ public final class Ledger implements AutoCloseable {
                     rs.getString(10),
                     rs.getString(11),
                     instant(rs.getTimestamp(12)),
-                    rs.getString(13)));
+                    rs.getString(13),
+                    rs.getString(14)));
           }
           return rows;
         });

@@ -44,6 +44,10 @@ public final class AppHarness implements AutoCloseable {
     overrides.put("caravan.intake.min-age", "300");
     overrides.put("caravan.intake.check-interval", "100");
     overrides.put("caravan.intake.poll-interval", "100");
+    overrides.put("caravan.deliver.poll-interval", "100");
+    overrides.put("caravan.deliver.backoff", "100");
+    overrides.put("caravan.deliver.backoff-max", "1000");
+    overrides.put("caravan.deliver.lease", "3000");
     overrides.put("camel.management.enabled", "false");
     overrides.put("camel.main.routesReloadEnabled", "false");
     if (dbUrl != null) {
@@ -77,6 +81,12 @@ public final class AppHarness implements AutoCloseable {
     return context().getRegistry().lookupByNameAndType("ledger", Ledger.class);
   }
 
+  public dev.caravan.ledger.DeliveryQueue queue() {
+    return context()
+        .getRegistry()
+        .lookupByNameAndType("deliveryQueue", dev.caravan.ledger.DeliveryQueue.class);
+  }
+
   public List<FileRow> files() {
     return ledger().files();
   }
@@ -97,7 +107,9 @@ public final class AppHarness implements AutoCloseable {
     }
   }
 
-  /** Waits until no file is in progress and {@code n} files are in the ledger. */
+  /**
+   * Waits until {@code n} files are in the ledger, none in progress, and no delivery is waiting.
+   */
   public void awaitFiles(int n) throws InterruptedException {
     await(
         Duration.ofSeconds(30),
@@ -108,7 +120,8 @@ public final class AppHarness implements AutoCloseable {
           return f.size() == n
               && f.stream()
                   .noneMatch(
-                      r -> r.state().equals(Ledger.RECEIVED) || r.state().equals(Ledger.RETRY));
+                      r -> r.state().equals(Ledger.RECEIVED) || r.state().equals(Ledger.RETRY))
+              && queue().backlog() == 0;
         });
   }
 

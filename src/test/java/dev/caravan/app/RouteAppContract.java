@@ -250,7 +250,8 @@ abstract class RouteAppContract {
       app.awaitFiles(n);
       assertThat(app.files()).hasSize(n).allMatch(f -> f.state().equals("DONE"));
       List<DeliveryRow> d = app.deliveries();
-      assertThat(d).hasSize(2 * n).allMatch(x -> x.state().equals("VERIFIED"));
+      assertThat(d.stream().filter(x -> !x.state().equals("VERIFIED")).toList()).isEmpty();
+      assertThat(d).hasSize(2 * n);
       List<Path> out = archived(app);
       assertThat(out)
           .hasSize(2 * n)

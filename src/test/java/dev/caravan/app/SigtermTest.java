@@ -43,6 +43,8 @@ class SigtermTest {
     pb.environment().put("CARAVAN_INTAKE_CHECK_INTERVAL", "100");
     pb.environment().put("CARAVAN_INTAKE_POLL_INTERVAL", "100");
     pb.environment().put("CAMEL_MANAGEMENT_ENABLED", "false");
+    pb.environment().put("CARAVAN_DELIVER_POLL_INTERVAL", "100");
+    pb.environment().put("CARAVAN_DELIVER_LEASE", "3000");
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();
   }
@@ -103,7 +105,10 @@ class SigtermTest {
             "all files done after the restart",
             () -> {
               List<FileRow> rows = ledger.files();
-              return rows.size() == n && rows.stream().allMatch(f -> f.state().equals("DONE"));
+              return rows.size() == n
+                  && rows.stream().allMatch(f -> f.state().equals("DONE"))
+                  && ledger.deliveries().stream().filter(x -> x.state().equals("VERIFIED")).count()
+                      == 2L * n;
             });
         List<DeliveryRow> d = ledger.deliveries();
         assertThat(d).hasSize(2 * n).allMatch(x -> x.state().equals("VERIFIED"));

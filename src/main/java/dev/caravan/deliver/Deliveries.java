@@ -1,0 +1,84 @@
+package dev.caravan.deliver;
+
+import dev.caravan.decode.DecodeSteps;
+import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.ledger.Delivery;
+import dev.caravan.ledger.DeliveryQueue;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery steps every destination route shares: queue an artifact for every configured
+ * destination, claim due deliveries, and record a failed attempt with its class.
+ */
+public final class Deliveries {
+
+  /** Exchange property holding the {@link Delivery} being worked on. */
+  public static final String DELIVERY = "CaravanDelivery";
+
+  private static final Logger LOG = LoggerFactory.getLogger("caravan.deliver");
+
+  private final DeliveryQueue queue;
+  private final List<String> destinations;
+
+  public Deliveries(DeliveryQueue queue, List<String> destinations) {
+    this.queue = queue;
+    this.destinations = List.copyOf(destinations);
+  }
+
+  /** Queues the artifact in the body (the raw file, or a derived one) for every destination. */
+  public void queue(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    File file = m.getBody(File.class);
+    String artifact = m.getHeader(DecodeSteps.ARTIFACT, "raw", String.class);
+    String sha =
+        "raw".equals(artifact)
+            ? m.getHeader(IntakeHeaders.SHA256, String.class)
+            : m.getHeader(DecodeSteps.ARTIFACT_SHA256, String.class);
+    queue.enqueue(
+        m.getHeader(IntakeHeaders.FILE_ID, Long.class),
+        artifact,
+        file.toPath(),
+        file.getName(),
+        sha,
+        Files.size(file.toPath()),
+        m.getHeader(IntakeHeaders.LOG_START, Instant.class),
+        destinations);
+  }
+
+  /** Due deliveries to one destination, claimed for this attempt. */
+  public List<Delivery> claim(String destination, int max) {
+    return queue.claim(destination, max);
+  }
+
+  /** The attempt failed: classify, back off or quarantine, and say so. */
+  public void failed(Exchange exchange) {
+    Delivery d = exchange.getProperty(DELIVERY, Delivery.class);
+    Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    ErrorClass cls = ErrorClass.of(cause);
+    String message = cause == null ? "unknown" : cause.getMessage();
+    String state = queue.failed(d, cls.label(), cls.permanent(), message);
+    LOG.warn(
+        "{} {} -> {}: {} ({}, attempt {}): {}",
+        d.name(),
+        d.artifact(),
+        d.destination(),
+        state.equals(DeliveryQueue.QUARANTINED) ? "QUARANTINED" : "will retry",
+        cls.label(),
+        d.attempts() + 1,
+        message);
+  }
+
+  /** The attempt succeeded (the destination's verify step recorded it): one line in the log. */
+  public void delivered(Exchange exchange) {
+    Delivery d = exchange.getProperty(DELIVERY, Delivery.class);
+    LOG.info("{} {} -> {} verified", d.name(), d.artifact(), d.destination());
+  }
+}

@@ -1,0 +1,273 @@
+package dev.caravan.ledger;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+
+/**
+ * The deliveries table as a queue. Each artifact of a file gets a row per destination; each
+ * destination's route claims its due rows with a lease (an update that only one claimant can win),
+ * copies, verifies, and records the outcome. Failures come back after an exponential backoff with
+ * jitter and a cap; after the maximum attempts, or at once for a permanent cause seen twice (a
+ * refused login), a delivery is {@code QUARANTINED} until an operator re-queues it.
+ */
+public final class DeliveryQueue {
+
+  public static final String PENDING = "PENDING",
+      FAILED = "FAILED",
+      VERIFIED = "VERIFIED",
+      QUARANTINED = "QUARANTINED";
+
+  /**
+   * @param maxAttempts attempts before quarantine
+   * @param backoff the first wait after a failure, doubled each time
+   * @param backoffMax the longest wait
+   * @param lease how long a claim holds before another claimant may take the row (a stopped app)
+   */
+  public record Policy(int maxAttempts, Duration backoff, Duration backoffMax, Duration lease) {}
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Ledger ledger;
+  private final DataSource dataSource;
+  private final Policy policy;
+
+  public DeliveryQueue(Ledger ledger, Policy policy) {
+    this.ledger = ledger;
+    this.dataSource = ledger.dataSource();
+    this.policy = policy;
+  }
+
+  /** Queues an artifact for every destination; rows already queued stay as they are. */
+  public void enqueue(
+      long fileId,
+      String artifact,
+      Path local,
+      String name,
+      String sha256,
+      long size,
+      Instant logStart,
+      Collection<String> destinations) {
+    Timestamp now = Timestamp.from(Instant.now());
+    try (Connection c = dataSource.getConnection()) {
+      for (String destination : destinations) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO deliveries (file_id, artifact, destination, state, attempts, local_path,"
+                    + " name, sha256, size, log_start, next_attempt_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)")) {
+          s.setLong(1, fileId);
+          s.setString(2, artifact);
+          s.setString(3, destination);
+          s.setString(4, PENDING);
+          s.setString(5, local.toString());
+          s.setString(6, name);
+          s.setString(7, sha256);
+          s.setLong(8, size);
+          s.setTimestamp(9, logStart == null ? null : Timestamp.from(logStart));
+          s.setTimestamp(10, now);
+          s.setTimestamp(11, now);
+          s.executeUpdate();
+        } catch (SQLException e) {
+          if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            throw e;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot queue " + artifact + " of file " + fileId, e);
+    }
+    ledger.event(fileId, "queued", artifact + " for " + String.join(", ", destinations));
+  }
+
+  /** Claims up to {@code max} due deliveries to {@code destination} (never of a locked file). */
+  public List<Delivery> claim(String destination, int max) {
+    Instant now = Instant.now();
+    List<Delivery> claimed = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      List<Delivery> due = new ArrayList<>();
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT d.id, d.file_id, d.artifact, d.destination, d.local_path, d.name, d.sha256,"
+                  + " d.size, d.log_start, d.attempts FROM deliveries d JOIN files f ON f.id ="
+                  + " d.file_id WHERE d.destination = ? AND d.state IN (?, ?) AND d.next_attempt_at"
+                  + " <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?) AND f.locked = FALSE"
+                  + " ORDER BY d.next_attempt_at, d.id")) {
+        s.setString(1, destination);
+        s.setString(2, PENDING);
+        s.setString(3, FAILED);
+        s.setTimestamp(4, Timestamp.from(now));
+        s.setTimestamp(5, Timestamp.from(now));
+        s.setMaxRows(max);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            Timestamp start = rs.getTimestamp(9);
+            due.add(
+                new Delivery(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    Path.of(rs.getString(5)),
+                    rs.getString(6),
+                    rs.getString(7),
+                    rs.getLong(8),
+                    start == null ? null : start.toInstant(),
+                    rs.getInt(10)));
+          }
+        }
+      }
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE deliveries SET claimed_until = ? WHERE id = ? AND (claimed_until IS NULL OR"
+                  + " claimed_until < ?)")) {
+        for (Delivery d : due) {
+          s.setTimestamp(1, Timestamp.from(now.plus(policy.lease())));
+          s.setLong(2, d.id());
+          s.setTimestamp(3, Timestamp.from(now));
+          if (s.executeUpdate() == 1) {
+            claimed.add(d);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot claim deliveries to " + destination, e);
+    }
+    return claimed;
+  }
+
+  /** The copy was read back from the destination and equals the artifact. */
+  public void verified(Delivery d, String remotePath, String method) {
+    Timestamp now = Timestamp.from(Instant.now());
+    update(
+        "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?, verified_at = ?,"
+            + " verify_method = ?, last_error = NULL, error_class = NULL, claimed_until = NULL,"
+            + " updated_at = ? WHERE id = ?",
+        VERIFIED,
+        remotePath,
+        now,
+        method,
+        now,
+        d.id());
+    ledger.event(
+        d.fileId(),
+        "delivered",
+        d.artifact()
+            + " to "
+            + d.destination()
+            + ":"
+            + remotePath
+            + " (verified by "
+            + method
+            + ")");
+  }
+
+  /**
+   * Records a failed attempt; returns the new state: {@code FAILED} (retried after the backoff) or
+   * {@code QUARANTINED}.
+   */
+  public String failed(Delivery d, String errorClass, boolean permanent, String message) {
+    int attempts = d.attempts() + 1;
+    boolean quarantine = attempts >= policy.maxAttempts() || (permanent && attempts >= 2);
+    Instant next = Instant.now().plus(backoff(attempts));
+    Timestamp now = Timestamp.from(Instant.now());
+    String state = quarantine ? QUARANTINED : FAILED;
+    update(
+        "UPDATE deliveries SET state = ?, attempts = ?, last_error = ?, error_class = ?,"
+            + " next_attempt_at = ?, claimed_until = NULL, updated_at = ? WHERE id = ?",
+        state,
+        attempts,
+        clip(message),
+        errorClass,
+        Timestamp.from(next),
+        now,
+        d.id());
+    ledger.event(
+        d.fileId(),
+        quarantine ? "quarantined" : "delivery-failed",
+        d.artifact()
+            + " to "
+            + d.destination()
+            + " (attempt "
+            + attempts
+            + ", "
+            + errorClass
+            + "): "
+            + message);
+    return state;
+  }
+
+  /**
+   * Exponential with a cap, and up to 20 % jitter so retries of many files do not come together.
+   */
+  Duration backoff(int attempts) {
+    long base = policy.backoff().toMillis();
+    long exp = base << Math.min(attempts - 1, 30);
+    long capped = Math.min(exp <= 0 ? Long.MAX_VALUE : exp, policy.backoffMax().toMillis());
+    return Duration.ofMillis(capped + ThreadLocalRandom.current().nextLong(capped / 5 + 1));
+  }
+
+  /**
+   * Puts quarantined deliveries back in the queue, all or those of one destination and/or one file.
+   * Returns how many.
+   */
+  public int requeue(String destination, Long fileId) {
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Object> args = new ArrayList<>(List.of(PENDING, now, now, QUARANTINED));
+    StringBuilder sql =
+        new StringBuilder(
+            "UPDATE deliveries SET state = ?, attempts = 0, next_attempt_at = ?, claimed_until ="
+                + " NULL, updated_at = ? WHERE state = ?");
+    if (destination != null) {
+      sql.append(" AND destination = ?");
+      args.add(destination);
+    }
+    if (fileId != null) {
+      sql.append(" AND file_id = ?");
+      args.add(fileId);
+    }
+    return update(sql.toString(), args.toArray());
+  }
+
+  /** Deliveries still to do (pending or failed and waiting to be retried). */
+  public int backlog() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT COUNT(*) FROM deliveries WHERE state IN (?, ?)")) {
+      s.setString(1, PENDING);
+      s.setString(2, FAILED);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot count the backlog", e);
+    }
+  }
+
+  private int update(String sql, Object... args) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      throw new LedgerException("delivery update failed: " + sql, e);
+    }
+  }
+
+  private static String clip(String s) {
+    return s == null || s.length() <= 4000 ? s : s.substring(0, 3999) + "…";
+  }
+}
