@@ -4,6 +4,8 @@ import dev.caravan.csv.CsvFormats;
 import dev.caravan.decode.DecodeSteps;
 import dev.caravan.deliver.ArchiveDestination;
 import dev.caravan.deliver.Deliveries;
+import dev.caravan.deliver.SftpDestination;
+import dev.caravan.deliver.SftpVerifier;
 import dev.caravan.intake.Landing;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
@@ -82,6 +84,7 @@ public class CaravanBeans implements CamelConfiguration {
         "archive",
         new ArchiveDestination(
             "archive", Path.of(property(context, "caravan.archive", null)), ledger, queue));
+    registry.bind("sftp", sftp(context, ledger, queue));
     registry.bind("outcome", new FileOutcome(ledger));
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
@@ -92,6 +95,28 @@ public class CaravanBeans implements CamelConfiguration {
                 Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
     // camel-csv in the same dialect as `convert`: RFC 4180, LF
     registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
+  }
+
+  private static SftpDestination sftp(CamelContext context, Ledger ledger, DeliveryQueue queue) {
+    boolean strict =
+        "yes".equalsIgnoreCase(property(context, "caravan.sftp.strict-host-key-checking", "yes"));
+    String knownHosts = property(context, "caravan.sftp.known-hosts", "");
+    SftpVerifier verifier =
+        new SftpVerifier(
+            new SftpVerifier.Server(
+                property(context, "caravan.sftp.host", "localhost"),
+                Integer.parseInt(property(context, "caravan.sftp.port", "22")),
+                property(context, "caravan.sftp.user", "caravan"),
+                blankToNull(property(context, "caravan.sftp.password", "")),
+                blankToNull(property(context, "caravan.sftp.private-key", "")),
+                strict ? knownHosts : null,
+                Integer.parseInt(property(context, "caravan.sftp.timeout", "30000"))));
+    return new SftpDestination(
+        "sftp", property(context, "caravan.sftp.base", ""), verifier, ledger, queue);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private static Duration millis(CamelContext context, String key, String defaultValue) {

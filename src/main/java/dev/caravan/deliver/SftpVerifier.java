@@ -58,14 +58,26 @@ public final class SftpVerifier {
 
   /** Reads back the file at {@code remotePath} (absolute, or relative to the login folder). */
   public Copy read(String remotePath) throws IOException {
+    return find(remotePath)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "cannot stat " + remotePath + " on " + server.host() + ": no such file"));
+  }
+
+  /** Like {@link #read}, but empty when there is no file at the path. */
+  public java.util.Optional<Copy> find(String remotePath) throws IOException {
     Session session = connect();
     try {
-      long size = size(session, remotePath);
+      Long size = size(session, remotePath);
+      if (size == null) {
+        return java.util.Optional.empty();
+      }
       String viaExec = execSha256(session, remotePath);
       if (viaExec != null) {
-        return new Copy(viaExec, size, EXEC_SHA256);
+        return java.util.Optional.of(new Copy(viaExec, size, EXEC_SHA256));
       }
-      return new Copy(readBack(session, remotePath), size, READ_BACK);
+      return java.util.Optional.of(new Copy(readBack(session, remotePath), size, READ_BACK));
     } finally {
       session.disconnect();
     }
@@ -106,11 +118,15 @@ public final class SftpVerifier {
     }
   }
 
-  private long size(Session session, String path) throws IOException {
+  /** The size of the file at {@code path}, or null when there is none. */
+  private Long size(Session session, String path) throws IOException {
     ChannelSftp sftp = sftp(session);
     try {
       return sftp.stat(path).getSize();
     } catch (SftpException e) {
+      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        return null;
+      }
       throw new IOException(
           "cannot stat " + path + " on " + server.host() + ": " + e.getMessage(), e);
     } finally {

@@ -29,10 +29,15 @@ public final class SftpTestServer implements AutoCloseable {
   private final Path root;
 
   public SftpTestServer(Path root, Path hostKey, boolean shell) throws IOException {
+    this(root, hostKey, shell, 0);
+  }
+
+  /** On a given port (0: a free one), e.g. to start again where a stopped server was. */
+  public SftpTestServer(Path root, Path hostKey, boolean shell, int port) throws IOException {
     this.root = root;
     sshd = SshServer.setUpDefaultServer();
     sshd.setHost("127.0.0.1");
-    sshd.setPort(0);
+    sshd.setPort(port);
     // without it JSch and MINA stall on Nagle and delayed ACKs
     CoreModuleProperties.TCP_NODELAY.set(sshd, true);
     sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));

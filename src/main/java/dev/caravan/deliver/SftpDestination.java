@@ -1,0 +1,87 @@
+package dev.caravan.deliver;
+
+import dev.caravan.ledger.Delivery;
+import dev.caravan.ledger.DeliveryQueue;
+import dev.caravan.ledger.Ledger;
+import java.io.IOException;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+
+/**
+ * An SFTP server as a destination: {@code BASE/YYYY/MM/DD/NAME} (see {@link Layout}), uploaded by
+ * Camel's sftp producer under a temporary name and renamed, never over other bytes, then proven by
+ * {@link SftpVerifier} (remote {@code sha256sum}, else a read-back).
+ */
+public final class SftpDestination {
+
+  private final String name;
+  private final String base;
+  private final SftpVerifier verifier;
+  private final Ledger ledger;
+  private final DeliveryQueue queue;
+
+  public SftpDestination(
+      String name, String base, SftpVerifier verifier, Ledger ledger, DeliveryQueue queue) {
+    this.name = name;
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.verifier = verifier;
+    this.ledger = ledger;
+    this.queue = queue;
+  }
+
+  /**
+   * Chooses the remote path of the {@link Delivery} in the body; the body becomes the local file.
+   */
+  public void plan(Exchange exchange) throws IOException, InvalidPayloadException {
+    Message m = exchange.getMessage();
+    Delivery d = m.getMandatoryBody(Delivery.class);
+    String dir = Layout.day(d.logStart());
+    String fileName = Layout.safeName(d.name());
+    for (int n = 1; ; n++) {
+      String relative = dir + "/" + Layout.numbered(fileName, n);
+      Optional<SftpVerifier.Copy> there = verifier.find(remote(relative));
+      if (there.isEmpty() || there.get().sha256().equals(d.sha256())) {
+        m.setHeader(ArchiveDestination.ALREADY_THERE, there.isPresent());
+        m.setHeader(Exchange.FILE_NAME, relative);
+        m.setHeader(ArchiveDestination.TARGET, relative);
+        if (n > 1) {
+          ledger.event(
+              d.fileId(),
+              "renamed",
+              name + ":" + dir + "/" + fileName + " holds other bytes; delivered as " + relative);
+        }
+        m.setBody(d.local().toFile());
+        return;
+      }
+    }
+  }
+
+  /** Reads the copy back from the server; a mismatch fails the attempt. */
+  public void verify(Exchange exchange) throws IOException {
+    Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
+    String relative = exchange.getMessage().getHeader(ArchiveDestination.TARGET, String.class);
+    SftpVerifier.Copy copy = verifier.read(remote(relative));
+    if (!copy.sha256().equals(d.sha256()) || copy.size() != d.size()) {
+      throw new VerificationException(
+          name
+              + ":"
+              + remote(relative)
+              + " reads back as SHA-256 "
+              + copy.sha256()
+              + " ("
+              + copy.size()
+              + " bytes), expected "
+              + d.sha256()
+              + " ("
+              + d.size()
+              + " bytes)");
+    }
+    queue.verified(d, remote(relative), copy.method());
+  }
+
+  private String remote(String relative) {
+    return base.isEmpty() ? relative : base + "/" + relative;
+  }
+}

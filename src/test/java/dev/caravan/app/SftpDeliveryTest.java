@@ -1,0 +1,128 @@
+package dev.caravan.app;
+
+import static dev.caravan.app.AppHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.deliver.SftpVerifier;
+import dev.caravan.intake.Landing;
+import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.testing.Samples;
+import dev.caravan.testing.SftpTestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Fan-out to the archive and a real SFTP server (MINA SSHD), verified by reading back. */
+class SftpDeliveryTest {
+
+  @TempDir Path tmp;
+
+  private AppHarness app(int port, String password) throws Exception {
+    return new AppHarness(tmp, null)
+        .set("caravan.destinations", "archive,sftp")
+        .set("caravan.sftp.enabled", "true")
+        .set("caravan.sftp.host", "127.0.0.1")
+        .set("caravan.sftp.port", Integer.toString(port))
+        .set("caravan.sftp.user", SftpTestServer.USER)
+        .set("caravan.sftp.password", password)
+        .set("caravan.sftp.strict-host-key-checking", "no")
+        .set("caravan.sftp.base", "upload")
+        .set("caravan.sftp.timeout", "5000");
+  }
+
+  private static List<Path> files(Path dir) throws Exception {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  @ParameterizedTest(name = "shell={0}")
+  @ValueSource(booleans = {true, false})
+  void everyArtifactReachesBothDestinationsVerified(boolean shell) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), shell);
+        AppHarness app = app(server.port(), SftpTestServer.PASSWORD).start()) {
+      for (Path sample : Files.list(Samples.LOGS).toList()) {
+        Files.copy(sample, app.inbox.resolve(sample.getFileName()));
+      }
+      app.awaitFiles(6);
+      List<DeliveryRow> d = app.deliveries();
+      assertThat(d).hasSize(24).allMatch(x -> x.state().equals("VERIFIED") && x.attempts() == 1);
+      assertThat(d.stream().filter(x -> x.destination().equals("sftp")))
+          .hasSize(12)
+          .allMatch(
+              x ->
+                  x.verifyMethod()
+                      .equals(shell ? SftpVerifier.EXEC_SHA256 : SftpVerifier.READ_BACK));
+      for (DeliveryRow x : d) {
+        Path copy =
+            x.destination().equals("sftp")
+                ? root.resolve(x.remotePath())
+                : app.archive.resolve(x.remotePath());
+        assertThat(Landing.sha256(copy)).as(x.toString()).isEqualTo(x.sha256());
+      }
+      assertThat(files(root))
+          .hasSize(12)
+          .noneMatch(p -> p.getFileName().toString().startsWith("."))
+          .allMatch(p -> p.startsWith(root.resolve("upload")));
+    }
+  }
+
+  @Test
+  void aServerThatGoesAwayComesBackAndTheBacklogDrains() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
+    int port = server.port();
+    server.stop();
+    try (AppHarness app = app(port, SftpTestServer.PASSWORD).start()) {
+      for (int i = 0; i < 10; i++) {
+        Files.write(app.inbox.resolve("f" + i + ".dslog"), RouteAppContract.variant(i));
+      }
+      await(
+          Duration.ofSeconds(30),
+          "sftp attempts failing while the server is down",
+          () ->
+              app.deliveries().stream()
+                  .anyMatch(
+                      x -> x.state().equals("FAILED") && "connection".equals(x.errorClass())));
+      server = new SftpTestServer(root, tmp.resolve("hostkey"), false, port);
+      app.awaitFiles(10);
+      List<DeliveryRow> d = app.deliveries();
+      assertThat(d).hasSize(40).allMatch(x -> x.state().equals("VERIFIED"));
+      assertThat(files(root))
+          .hasSize(20)
+          .noneMatch(p -> p.getFileName().toString().startsWith("."));
+    } finally {
+      server.stop();
+    }
+  }
+
+  @Test
+  void aWrongPasswordIsQuarantinedQuicklyAsAuth() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), true);
+        AppHarness app = app(server.port(), "wrong").start()) {
+      Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("a.dslog"));
+      await(
+          Duration.ofSeconds(30),
+          "sftp deliveries quarantined",
+          () ->
+              app.deliveries().stream().filter(x -> x.destination().equals("sftp")).count() == 2
+                  && app.deliveries().stream()
+                      .filter(x -> x.destination().equals("sftp"))
+                      .allMatch(x -> x.state().equals("QUARANTINED")));
+      assertThat(app.deliveries())
+          .filteredOn(x -> x.destination().equals("sftp"))
+          .allMatch(x -> x.errorClass().equals("auth") && x.attempts() == 2);
+      assertThat(app.deliveries())
+          .filteredOn(x -> x.destination().equals("archive"))
+          .allMatch(x -> x.state().equals("VERIFIED"));
+    }
+  }
+}
