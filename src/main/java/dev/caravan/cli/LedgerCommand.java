@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.app.Settings;
+import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.EventRow;
 import dev.caravan.ledger.FileRow;
@@ -20,8 +21,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "ledger",
     mixinStandardHelpOptions = true,
-    description =
-        "Prints the ledger: files (default), deliveries, or one file's history (show ID).")
+    description = {
+      "The ledger: files (default), deliveries, show ID (one file's history),",
+      "requeue [ID] [--destination NAME] (quarantined deliveries back in the queue),",
+      "lock ID / unlock ID (a locked file is never copied or deleted)."
+    })
 public final class LedgerCommand implements Callable<Integer> {
 
   @Parameters(
@@ -29,14 +33,24 @@ public final class LedgerCommand implements Callable<Integer> {
       arity = "0..1",
       defaultValue = "files",
       paramLabel = "WHAT",
-      description = "files, deliveries or show")
+      description = "files, deliveries, show, requeue, lock or unlock")
   String what;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "file id, for show")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "ID",
+      description = "file id, for show, lock, unlock and requeue")
   Long id;
 
   @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
   Path config;
+
+  @Option(
+      names = "--destination",
+      paramLabel = "NAME",
+      description = "requeue: only the deliveries to this destination.")
+  String destination;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -69,9 +83,29 @@ public final class LedgerCommand implements Callable<Integer> {
             out.printf("%s  %-16s %s%n", e.at(), e.event(), e.detail() == null ? "" : e.detail());
           }
         }
+        case "requeue" -> {
+          int n = new DeliveryQueue(ledger, DeliveryQueue.Policy.DEFAULT).requeue(destination, id);
+          out.println(n + " quarantined deliveries put back in the queue");
+        }
+        case "lock", "unlock" -> {
+          if (id == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), what + " needs a file id");
+          }
+          if (!ledger.lock(id, what.equals("lock"))) {
+            out.println("no file " + id + " in the ledger");
+            return 1;
+          }
+          out.println(
+              "file "
+                  + id
+                  + (what.equals("lock")
+                      ? " locked: it will not be copied or deleted"
+                      : " unlocked"));
+        }
         default ->
             throw new CommandLine.ParameterException(
-                spec.commandLine(), "unknown: " + what + " (files, deliveries or show ID)");
+                spec.commandLine(),
+                "unknown: " + what + " (files, deliveries, show ID, requeue, lock ID, unlock ID)");
       }
     }
     return 0;

@@ -34,7 +34,11 @@ public final class DeliveryQueue {
    * @param backoffMax the longest wait
    * @param lease how long a claim holds before another claimant may take the row (a stopped app)
    */
-  public record Policy(int maxAttempts, Duration backoff, Duration backoffMax, Duration lease) {}
+  public record Policy(int maxAttempts, Duration backoff, Duration backoffMax, Duration lease) {
+    /** The defaults of {@code config/application.properties}. */
+    public static final Policy DEFAULT =
+        new Policy(8, Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofMinutes(5));
+  }
 
   private static final String UNIQUE_VIOLATION = "23505";
 
