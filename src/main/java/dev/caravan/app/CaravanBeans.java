@@ -4,6 +4,8 @@ import dev.caravan.csv.CsvFormats;
 import dev.caravan.decode.DecodeSteps;
 import dev.caravan.deliver.ArchiveDestination;
 import dev.caravan.deliver.Deliveries;
+import dev.caravan.deliver.S3Destination;
+import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
 import dev.caravan.deliver.SftpVerifier;
 import dev.caravan.intake.Landing;
@@ -85,6 +87,26 @@ public class CaravanBeans implements CamelConfiguration {
         new ArchiveDestination(
             "archive", Path.of(property(context, "caravan.archive", null)), ledger, queue));
     registry.bind("sftp", sftp(context, ledger, queue));
+    S3Verifier s3 =
+        new S3Verifier(
+            new S3Verifier.Store(
+                blankToNull(property(context, "caravan.s3.endpoint", "")),
+                property(context, "caravan.s3.region", "us-east-1"),
+                property(context, "caravan.s3.bucket", "caravan"),
+                Boolean.parseBoolean(property(context, "caravan.s3.path-style", "false")),
+                blankToNull(property(context, "caravan.s3.access-key", "")),
+                blankToNull(property(context, "caravan.s3.secret-key", "")),
+                Integer.parseInt(property(context, "caravan.s3.timeout", "60000"))));
+    registry.bind("s3Client", s3.client());
+    registry.bind(
+        "s3",
+        new S3Destination(
+            "s3",
+            property(context, "caravan.s3.prefix", ""),
+            Long.parseLong(property(context, "caravan.s3.part-size", "16777216")),
+            s3,
+            ledger,
+            queue));
     registry.bind("outcome", new FileOutcome(ledger));
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new

@@ -1,0 +1,98 @@
+package dev.caravan.deliver;
+
+import dev.caravan.ledger.Delivery;
+import dev.caravan.ledger.DeliveryQueue;
+import dev.caravan.ledger.Ledger;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+
+/**
+ * Any S3-compatible store as a destination: {@code PREFIX/YYYY/MM/DD/NAME} (see {@link Layout}),
+ * put by Camel's aws2-s3 producer (one PUT for small files, multipart above the part size: either
+ * the object appears whole or not at) with our SHA-256 in the object's metadata, never over another
+ * object, then proven by {@link S3Verifier}.
+ */
+public final class S3Destination {
+
+  /** Camel aws2-s3 headers. */
+  static final String KEY = "CamelAwsS3Key",
+      METADATA = "CamelAwsS3Metadata",
+      CONTENT_LENGTH = "CamelAwsS3ContentLength";
+
+  private final String name;
+  private final String prefix;
+  private final long partSize;
+  private final S3Verifier verifier;
+  private final Ledger ledger;
+  private final DeliveryQueue queue;
+
+  public S3Destination(
+      String name,
+      String prefix,
+      long partSize,
+      S3Verifier verifier,
+      Ledger ledger,
+      DeliveryQueue queue) {
+    this.name = name;
+    this.partSize = partSize;
+    this.prefix = prefix.replaceAll("^/+|/+$", "");
+    this.verifier = verifier;
+    this.ledger = ledger;
+    this.queue = queue;
+  }
+
+  /** Chooses the key of the {@link Delivery} in the body and sets what the producer needs. */
+  public void plan(Exchange exchange) throws IOException, InvalidPayloadException {
+    Message m = exchange.getMessage();
+    Delivery d = m.getMandatoryBody(Delivery.class);
+    String dir = Layout.day(d.logStart());
+    String fileName = Layout.safeName(d.name());
+    for (int n = 1; ; n++) {
+      String key = key(dir + "/" + Layout.numbered(fileName, n));
+      Optional<S3Verifier.Copy> there = verifier.find(key);
+      if (there.isEmpty() || verifier.sameContent(there.get(), d.local(), d.sha256(), partSize)) {
+        m.setHeader(ArchiveDestination.ALREADY_THERE, there.isPresent());
+        m.setHeader(ArchiveDestination.TARGET, key);
+        m.setHeader(KEY, key);
+        m.setHeader(METADATA, Map.of(S3Verifier.SHA256_METADATA, d.sha256()));
+        m.setHeader(CONTENT_LENGTH, d.size());
+        if (n > 1) {
+          ledger.event(
+              d.fileId(),
+              "renamed",
+              name + ":" + key(dir + "/" + fileName) + " holds other bytes; delivered as " + key);
+        }
+        m.setBody(d.local().toFile());
+        return;
+      }
+    }
+  }
+
+  /** HEADs the object; a mismatch fails the attempt. */
+  public void verify(Exchange exchange) throws IOException {
+    Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
+    String key = exchange.getMessage().getHeader(ArchiveDestination.TARGET, String.class);
+    S3Verifier.Copy there =
+        verifier
+            .find(key)
+            .orElseThrow(() -> new VerificationException(name + ":" + key + " is missing"));
+    if (there.sha256() == null && verifier.sameContent(there, d.local(), d.sha256(), partSize)) {
+      // our own multipart put (the producer drops metadata there): its ETag matched, stamp it
+      verifier.stamp(key, d.sha256());
+      ledger.event(
+          d.fileId(),
+          "stamped",
+          name + ":" + key + " (multipart): ETag matched the file, SHA-256 metadata set");
+    }
+    String method = verifier.verify(key, d.local(), d.sha256(), d.size());
+    queue.verified(d, key, method);
+  }
+
+  private String key(String relative) {
+    return prefix.isEmpty() ? relative : prefix + "/" + relative;
+  }
+}
