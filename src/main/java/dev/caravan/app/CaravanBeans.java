@@ -4,6 +4,7 @@ import dev.caravan.csv.CsvFormats;
 import dev.caravan.decode.DecodeSteps;
 import dev.caravan.deliver.ArchiveDestination;
 import dev.caravan.deliver.Deliveries;
+import dev.caravan.deliver.DestinationConfig;
 import dev.caravan.deliver.S3Destination;
 import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
@@ -86,27 +87,23 @@ public class CaravanBeans implements CamelConfiguration {
         "archive",
         new ArchiveDestination(
             "archive", Path.of(property(context, "caravan.archive", null)), ledger, queue));
-    registry.bind("sftp", sftp(context, ledger, queue));
-    S3Verifier s3 =
-        new S3Verifier(
-            new S3Verifier.Store(
-                blankToNull(property(context, "caravan.s3.endpoint", "")),
-                property(context, "caravan.s3.region", "us-east-1"),
-                property(context, "caravan.s3.bucket", "caravan"),
-                Boolean.parseBoolean(property(context, "caravan.s3.path-style", "false")),
-                blankToNull(property(context, "caravan.s3.access-key", "")),
-                blankToNull(property(context, "caravan.s3.secret-key", "")),
-                Integer.parseInt(property(context, "caravan.s3.timeout", "60000"))));
+    DestinationConfig destinationConfig =
+        new DestinationConfig(
+            k -> context.getPropertiesComponent().resolveProperty(k).orElse(null));
+    registry.bind(
+        "sftp",
+        new SftpDestination(
+            "sftp",
+            destinationConfig.sftpBase(),
+            new SftpVerifier(destinationConfig.sftp()),
+            ledger,
+            queue));
+    S3Verifier s3 = new S3Verifier(destinationConfig.s3());
     registry.bind("s3Client", s3.client());
     registry.bind(
         "s3",
         new S3Destination(
-            "s3",
-            property(context, "caravan.s3.prefix", ""),
-            Long.parseLong(property(context, "caravan.s3.part-size", "16777216")),
-            s3,
-            ledger,
-            queue));
+            "s3", destinationConfig.s3Prefix(), destinationConfig.s3PartSize(), s3, ledger, queue));
     registry.bind("outcome", new FileOutcome(ledger));
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
@@ -117,28 +114,6 @@ public class CaravanBeans implements CamelConfiguration {
                 Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
     // camel-csv in the same dialect as `convert`: RFC 4180, LF
     registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
-  }
-
-  private static SftpDestination sftp(CamelContext context, Ledger ledger, DeliveryQueue queue) {
-    boolean strict =
-        "yes".equalsIgnoreCase(property(context, "caravan.sftp.strict-host-key-checking", "yes"));
-    String knownHosts = property(context, "caravan.sftp.known-hosts", "");
-    SftpVerifier verifier =
-        new SftpVerifier(
-            new SftpVerifier.Server(
-                property(context, "caravan.sftp.host", "localhost"),
-                Integer.parseInt(property(context, "caravan.sftp.port", "22")),
-                property(context, "caravan.sftp.user", "caravan"),
-                blankToNull(property(context, "caravan.sftp.password", "")),
-                blankToNull(property(context, "caravan.sftp.private-key", "")),
-                strict ? knownHosts : null,
-                Integer.parseInt(property(context, "caravan.sftp.timeout", "30000"))));
-    return new SftpDestination(
-        "sftp", property(context, "caravan.sftp.base", ""), verifier, ledger, queue);
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 
   private static Duration millis(CamelContext context, String key, String defaultValue) {

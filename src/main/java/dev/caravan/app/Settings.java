@@ -49,6 +49,12 @@ public final class Settings {
   }
 
   private String raw(String key) {
+    if (key.startsWith("sys:")) {
+      return System.getProperty(key.substring(4));
+    }
+    if (key.startsWith("env:")) {
+      return System.getenv(key.substring(4));
+    }
     String env = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
     if (env != null) {
       return env;

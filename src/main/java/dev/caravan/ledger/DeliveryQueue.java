@@ -243,6 +243,20 @@ public final class DeliveryQueue {
     return update(sql.toString(), args.toArray());
   }
 
+  /** Queues a verified delivery again (its copy went missing or changed at the destination). */
+  public void redeliver(long deliveryId, String reason) {
+    Timestamp now = Timestamp.from(Instant.now());
+    update(
+        "UPDATE deliveries SET state = ?, attempts = 0, last_error = ?, error_class = ?,"
+            + " next_attempt_at = ?, claimed_until = NULL, updated_at = ? WHERE id = ?",
+        PENDING,
+        clip(reason),
+        "mismatch",
+        now,
+        now,
+        deliveryId);
+  }
+
   /** Deliveries still to do (pending or failed and waiting to be retried). */
   public int backlog() {
     try (Connection c = dataSource.getConnection();

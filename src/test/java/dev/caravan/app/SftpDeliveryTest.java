@@ -75,6 +75,56 @@ class SftpDeliveryTest {
   }
 
   @Test
+  void checkFindsChangedAndMissingCopiesAndRepairFixesThem() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), true);
+        AppHarness app = app(server.port(), SftpTestServer.PASSWORD).start()) {
+      Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("a.dslog"));
+      app.awaitFiles(1);
+      Path cfg =
+          Files.writeString(
+              tmp.resolve("check.properties"),
+              String.join(
+                  "\n",
+                  "caravan.data = " + app.data,
+                  "caravan.archive = " + app.archive,
+                  "caravan.sftp.host = 127.0.0.1",
+                  "caravan.sftp.port = " + server.port(),
+                  "caravan.sftp.user = " + SftpTestServer.USER,
+                  "caravan.sftp.password = " + SftpTestServer.PASSWORD,
+                  "caravan.sftp.strict-host-key-checking = no",
+                  "caravan.sftp.base = upload",
+                  ""));
+      assertThat(dev.caravan.cli.CaravanCommand.execute("check", "--config", cfg.toString()))
+          .isZero();
+
+      // someone edits the archived CSV and deletes the raw file on the server
+      Path csv = app.archive.resolve("2022/03/01/a.v1.csv");
+      Files.writeString(csv, "edited\n", java.nio.file.StandardOpenOption.APPEND);
+      Files.delete(root.resolve("upload/2022/03/01/a.dslog"));
+      assertThat(dev.caravan.cli.CaravanCommand.execute("check", "--config", cfg.toString()))
+          .isEqualTo(1);
+      assertThat(
+              dev.caravan.cli.CaravanCommand.execute(
+                  "check", "--repair", "--config", cfg.toString()))
+          .isEqualTo(1);
+      app.awaitFiles(1);
+      assertThat(dev.caravan.cli.CaravanCommand.execute("check", "--config", cfg.toString()))
+          .isZero();
+      // the edited copy was left alone; the good one sits beside it
+      assertThat(Files.readString(csv)).endsWith("edited\n");
+      assertThat(Landing.sha256(app.archive.resolve("2022/03/01/a (2).v1.csv")))
+          .isEqualTo(
+              app.deliveries().stream()
+                  .filter(x -> x.artifact().equals("csv"))
+                  .findFirst()
+                  .orElseThrow()
+                  .sha256());
+      assertThat(root.resolve("upload/2022/03/01/a.dslog")).exists();
+    }
+  }
+
+  @Test
   void aServerThatGoesAwayComesBackAndTheBacklogDrains() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("sftp-root"));
     SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);

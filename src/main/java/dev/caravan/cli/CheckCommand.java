@@ -1,0 +1,79 @@
+package dev.caravan.cli;
+
+import dev.caravan.app.Settings;
+import dev.caravan.deliver.CopyChecker;
+import dev.caravan.deliver.DestinationConfig;
+import dev.caravan.ledger.DeliveryQueue;
+import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.Ledger;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code caravan check [--destination NAME] [--repair]}: are the verified copies still there? */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Re-verifies every copy the ledger calls verified, at its destination (the same read-back as"
+          + " the delivery), and reports the missing and changed ones.",
+      "--repair queues those again (a changed copy is never overwritten: the new one gets the next"
+          + " free name). Exit 0 when every copy is good, 1 when any is not."
+    })
+public final class CheckCommand implements Callable<Integer> {
+
+  @Option(names = "--destination", paramLabel = "NAME", description = "Only this destination.")
+  String destination;
+
+  @Option(names = "--repair", description = "Queue the bad copies for delivery again.")
+  boolean repair;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
+  Path config;
+
+  @Override
+  public Integer call() {
+    Settings settings = Settings.load(config);
+    PrintStream out = System.out;
+    int checked = 0;
+    int bad = 0;
+    try (Ledger ledger =
+            Ledger.open(
+                Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
+                settings.get("caravan.db.user"),
+                settings.get("caravan.db.password"));
+        CopyChecker checker = new CopyChecker(new DestinationConfig(settings::get))) {
+      DeliveryQueue queue = new DeliveryQueue(ledger, DeliveryQueue.Policy.DEFAULT);
+      List<DeliveryRow> verified =
+          ledger.deliveries().stream()
+              .filter(d -> d.state().equals(DeliveryQueue.VERIFIED))
+              .filter(d -> destination == null || d.destination().equals(destination))
+              .toList();
+      for (DeliveryRow d : verified) {
+        checked++;
+        Optional<String> problem = checker.problem(d);
+        if (problem.isPresent()) {
+          bad++;
+          out.printf(
+              "BAD  file %d %s %s -> %s:%s: %s%s%n",
+              d.fileId(),
+              d.fileName(),
+              d.artifact(),
+              d.destination(),
+              d.remotePath(),
+              problem.get(),
+              repair ? " (queued again)" : "");
+          if (repair) {
+            queue.redeliver(d.id(), "check: " + problem.get());
+          }
+        }
+      }
+    }
+    out.printf("%d verified copies checked, %d bad%n", checked, bad);
+    return bad == 0 ? 0 : 1;
+  }
+}
