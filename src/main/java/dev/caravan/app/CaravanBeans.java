@@ -3,6 +3,7 @@ package dev.caravan.app;
 import dev.caravan.csv.CsvFormats;
 import dev.caravan.decode.DecodeSteps;
 import dev.caravan.deliver.ArchiveDestination;
+import dev.caravan.deliver.CopyChecker;
 import dev.caravan.deliver.Deliveries;
 import dev.caravan.deliver.DestinationConfig;
 import dev.caravan.deliver.S3Destination;
@@ -13,6 +14,7 @@ import dev.caravan.intake.Landing;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerIdempotentRepository;
+import dev.caravan.retention.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -104,6 +106,19 @@ public class CaravanBeans implements CamelConfiguration {
         "s3",
         new S3Destination(
             "s3", destinationConfig.s3Prefix(), destinationConfig.s3PartSize(), s3, ledger, queue));
+    List<String> required =
+        Arrays.stream(property(context, "caravan.retention.required", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    registry.bind(
+        "retention",
+        new Retention(
+            ledger,
+            queue,
+            new CopyChecker(destinationConfig),
+            required.isEmpty() ? destinations : required,
+            Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
     registry.bind("outcome", new FileOutcome(ledger));
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new

@@ -249,6 +249,51 @@ public final class Ledger implements AutoCloseable {
         RECEIVED);
   }
 
+  /** The file's local copies: the landed raw file and the artifacts derived from it. */
+  public List<java.nio.file.Path> localCopies(long id) {
+    return query(
+        "SELECT DISTINCT local_path FROM deliveries WHERE file_id = ? AND local_path IS NOT NULL",
+        rs -> {
+          List<java.nio.file.Path> paths = new ArrayList<>();
+          while (rs.next()) {
+            paths.add(java.nio.file.Path.of(rs.getString(1)));
+          }
+          return paths;
+        },
+        id);
+  }
+
+  /**
+   * Files whose local copies may be up for deletion: processed, not locked, not yet deleted, with
+   * deliveries.
+   */
+  public List<Long> retentionCandidates() {
+    return query(
+        "SELECT id FROM files f WHERE f.state IN (?, ?) AND f.locked = FALSE AND"
+            + " f.local_deleted_at IS NULL AND EXISTS (SELECT 1 FROM deliveries d WHERE d.file_id ="
+            + " f.id) ORDER BY id",
+        Ledger::longs,
+        DONE,
+        FAILED);
+  }
+
+  /** The deliveries of one file. */
+  public List<DeliveryRow> deliveriesOf(long fileId) {
+    return deliveries().stream().filter(d -> d.fileId() == fileId).toList();
+  }
+
+  /** The local copies of a file were deleted (they are verified everywhere required). */
+  public void localDeleted(long id, String detail) {
+    execute(
+        id,
+        "deleted-local",
+        detail,
+        "UPDATE files SET local_deleted_at = ?, updated_at = ? WHERE id = ?",
+        now(),
+        now(),
+        id);
+  }
+
   /** Marks a file never to be copied or deleted (true), or lifts that (false). */
   public boolean lock(long id, boolean locked) {
     try (Connection c = dataSource.getConnection()) {
