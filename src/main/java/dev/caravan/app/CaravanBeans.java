@@ -67,7 +67,13 @@ public class CaravanBeans implements CamelConfiguration {
     LOG.info("ledger: {}", url);
     registry.bind("ledger", ledger);
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
-    registry.bind("landing", new Landing(data.resolve("landing"), ledger));
+    Landing landing = new Landing(data.resolve("landing"), ledger);
+    try {
+      landing.removeLeftovers();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot clean " + data.resolve("landing"), e);
+    }
+    registry.bind("landing", landing);
     registry.bind("decoder", new DecodeSteps(ledger));
     DeliveryQueue queue =
         new DeliveryQueue(

@@ -43,6 +43,31 @@ public final class Landing {
     this.ledger = ledger;
   }
 
+  /**
+   * Deletes the temporary files a killed process left in landing (ours are hidden and end in {@code
+   * .tmp}: a landing copy or a derived file being written). Run at start-up, before any file is
+   * taken; returns how many.
+   */
+  public int removeLeftovers() throws IOException {
+    if (!Files.isDirectory(landingDir)) {
+      return 0;
+    }
+    int n = 0;
+    try (var files = Files.walk(landingDir)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".tmp")) {
+          Files.deleteIfExists(p);
+          n++;
+        }
+      }
+    }
+    if (n > 0) {
+      LOG.info("removed {} unfinished temporary file(s) left in {}", n, landingDir);
+    }
+    return n;
+  }
+
   /** Sets name, size, kind, SHA-256 and the idempotent key of the file in the body. */
   public void identify(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();

@@ -28,6 +28,10 @@ class SigtermTest {
   Path tmp;
 
   private Process start(Path log) throws Exception {
+    return start(log, java.util.Map.of());
+  }
+
+  private Process start(Path log, java.util.Map<String, String> env) throws Exception {
     ProcessBuilder pb =
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -45,8 +49,76 @@ class SigtermTest {
     pb.environment().put("CAMEL_MANAGEMENT_ENABLED", "false");
     pb.environment().put("CARAVAN_DELIVER_POLL_INTERVAL", "100");
     pb.environment().put("CARAVAN_DELIVER_LEASE", "3000");
+    pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();
+  }
+
+  @Test
+  void killedRepeatedlyMidDeliveryEverythingEndsUpEverywhereExactlyOnce() throws Exception {
+    int n = 40;
+    Path inbox = Files.createDirectories(tmp.resolve("inbox"));
+    for (int i = 0; i < n; i++) {
+      Files.write(inbox.resolve("k" + i + ".dslog"), RouteAppContract.variant(50 + i));
+    }
+    Path sftpRoot = Files.createDirectories(tmp.resolve("sftp-root"));
+    Path log = tmp.resolve("app.log");
+    String url = Ledger.url(null, tmp.resolve("data"));
+    try (dev.caravan.testing.SftpTestServer sftp =
+        new dev.caravan.testing.SftpTestServer(sftpRoot, tmp.resolve("hostkey"), true)) {
+      java.util.Map<String, String> env =
+          java.util.Map.of(
+              "CARAVAN_DESTINATIONS", "archive,sftp",
+              "CARAVAN_SFTP_ENABLED", "true",
+              "CARAVAN_SFTP_HOST", "127.0.0.1",
+              "CARAVAN_SFTP_PORT", Integer.toString(sftp.port()),
+              "CARAVAN_SFTP_USER", dev.caravan.testing.SftpTestServer.USER,
+              "CARAVAN_SFTP_PASSWORD", dev.caravan.testing.SftpTestServer.PASSWORD,
+              "CARAVAN_SFTP_STRICT_HOST_KEY_CHECKING", "no",
+              "CARAVAN_SFTP_BASE", "upload");
+      java.util.Random random = new java.util.Random(42);
+      for (int round = 0; round < 3; round++) {
+        Process app = start(log, env);
+        Thread.sleep(2500 + random.nextInt(1500));
+        app.destroyForcibly(); // kill -9: no shutdown hook, whatever was in flight is cut
+        app.waitFor(30, TimeUnit.SECONDS);
+      }
+      Process app = start(log, env);
+      try {
+        await(
+            Duration.ofSeconds(60),
+            "the ledger exists",
+            () -> Files.exists(tmp.resolve("data/ledger.mv.db")));
+        Thread.sleep(500);
+        try (Ledger ledger = Ledger.open(url, "sa", "")) {
+          await(
+              Duration.ofSeconds(120),
+              "every file everywhere",
+              () ->
+                  ledger.files().size() == n
+                      && ledger.files().stream().allMatch(f -> f.state().equals("DONE"))
+                      && ledger.deliveries().stream()
+                              .filter(x -> x.state().equals("VERIFIED"))
+                              .count()
+                          == 4L * n);
+          assertThat(ledger.deliveries()).hasSize(4 * n);
+        }
+      } finally {
+        app.destroy();
+        app.waitFor(60, TimeUnit.SECONDS);
+        app.destroyForcibly();
+      }
+      for (Path dir : List.of(tmp.resolve("archive"), sftpRoot.resolve("upload"))) {
+        assertThat(files(dir))
+            .as("%s: each file once, no temporary or duplicate copies", dir)
+            .hasSize(2 * n)
+            .noneMatch(
+                p -> p.toString().contains("(2)") || p.getFileName().toString().startsWith("."));
+      }
+      assertThat(files(tmp.resolve("data/landing")))
+          .noneMatch(p -> p.getFileName().toString().startsWith("."));
+    }
+    deleteQuietly(tmp);
   }
 
   private static List<Path> files(Path dir) throws Exception {
