@@ -75,6 +75,28 @@ class SftpDeliveryTest {
   }
 
   @Test
+  void keyAuthentication() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false)) {
+      Path key = server.authorizeNewKey(tmp.resolve("id_rsa"));
+      try (AppHarness app =
+          app(server.port(), "").set("caravan.sftp.private-key", key.toString()).start()) {
+        Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("a.dslog"));
+        app.awaitFiles(1);
+        assertThat(app.deliveries())
+            .filteredOn(x -> x.destination().equals("sftp"))
+            .hasSize(2)
+            .allMatch(
+                x ->
+                    x.state().equals("VERIFIED")
+                        && x.verifyMethod().equals(SftpVerifier.READ_BACK));
+        assertThat(Landing.sha256(root.resolve("upload/2022/03/01/a.dslog")))
+            .isEqualTo(Landing.sha256(Samples.dslog(Samples.NONE)));
+      }
+    }
+  }
+
+  @Test
   void checkFindsChangedAndMissingCopiesAndRepairFixesThem() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("sftp-root"));
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), true);

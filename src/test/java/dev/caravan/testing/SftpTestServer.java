@@ -26,6 +26,7 @@ public final class SftpTestServer implements AutoCloseable {
   public static final String USER = "caravan", PASSWORD = "s3cret-pass";
 
   private final SshServer sshd;
+  private volatile java.security.PublicKey authorizedKey;
   private final Path root;
 
   public SftpTestServer(Path root, Path hostKey, boolean shell) throws IOException {
@@ -43,12 +44,31 @@ public final class SftpTestServer implements AutoCloseable {
     sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
     sshd.setPasswordAuthenticator(
         (user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+    sshd.setPublickeyAuthenticator(
+        (user, key, session) ->
+            USER.equals(user) && authorizedKey != null && authorizedKey.equals(key));
     sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
     if (shell) {
       sshd.setCommandFactory(new Sha256Sum());
     }
     sshd.start();
+  }
+
+  /**
+   * Makes a client key pair (RSA, written in the PEM format JSch reads) whose public half this
+   * server accepts for {@link #USER}; returns the private key file.
+   */
+  public Path authorizeNewKey(Path privateKeyFile) throws Exception {
+    com.jcraft.jsch.KeyPair pair =
+        com.jcraft.jsch.KeyPair.genKeyPair(
+            new com.jcraft.jsch.JSch(), com.jcraft.jsch.KeyPair.RSA, 2048);
+    pair.writePrivateKey(privateKeyFile.toString());
+    authorizedKey =
+        new org.apache.sshd.common.util.buffer.ByteArrayBuffer(pair.getPublicKeyBlob())
+            .getRawPublicKey();
+    pair.dispose();
+    return privateKeyFile;
   }
 
   public int port() {
