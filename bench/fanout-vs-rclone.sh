@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Caravan (intake -> SFTP, intake -> S3, each with read-back verification) side by side with
+# `rclone copy` (no verification) of the same files to the same servers, in the same run:
+#   OpenSSH sshd on 127.0.0.1:2222 (key auth, internal-sftp: no shell, so Caravan reads every copy back)
+#   S3Proxy on a free loopback port (filesystem backend)
+# Sets: 1,000 x 100 KiB and 10 x 50 MiB random files. Caravan runs with -Xmx256m.
+#   bench/fanout-vs-rclone.sh            (installs openssh-server and rclone from Debian if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+[ -f target/caravan.jar ] || mvn -B -q package -DskipTests
+[ -f target/s3proxy/s3proxy.jar ] || mvn -B -q generate-test-resources
+if ! command -v rclone >/dev/null || [ ! -x /usr/sbin/sshd ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server rclone
+fi
+unset AWS_CA_BUNDLE # breaks rclone's S3 backend here
+
+work=$(mktemp -d /var/tmp/caravan-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+# --- OpenSSH
+mkdir -p /run/sshd "$work/ssh"
+ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/host" 
+ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/client"
+cp "$work/ssh/client.pub" "$work/ssh/authorized_keys"
+cat > "$work/ssh/sshd_config" <<CFG
+ListenAddress 127.0.0.1
+Port 2222
+HostKey $work/ssh/host
+PidFile $work/ssh/sshd.pid
+AuthorizedKeysFile $work/ssh/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+PermitRootLogin prohibit-password
+Subsystem sftp internal-sftp
+ForceCommand internal-sftp
+MaxStartups 100:30:200
+CFG
+/usr/sbin/sshd -D -e -f "$work/ssh/sshd_config" 2> "$work/ssh/sshd.log" &
+pids+=($!)
+echo "[127.0.0.1]:2222 $(cut -d' ' -f1,2 "$work/ssh/host.pub")" > "$work/ssh/known_hosts"
+
+# --- S3Proxy
+s3port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/s3data/bench"
+cat > "$work/s3proxy.properties" <<CFG
+s3proxy.endpoint=http://127.0.0.1:$s3port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench
+s3proxy.credential=bench-secret
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$work/s3data
+CFG
+java -Xmx512m -jar target/s3proxy/s3proxy.jar --properties "$work/s3proxy.properties" > "$work/s3proxy.log" 2>&1 &
+pids+=($!)
+until (echo > /dev/tcp/127.0.0.1/$s3port) 2>/dev/null; do sleep 0.2; done
+until (echo > /dev/tcp/127.0.0.1/2222) 2>/dev/null; do sleep 0.1; done
+
+# --- the files
+python3 - "$work" <<'PY'
+import os, sys
+w = sys.argv[1]
+os.makedirs(f"{w}/small", exist_ok=True); os.makedirs(f"{w}/large", exist_ok=True)
+for i in range(1000):
+    open(f"{w}/small/s{i:04d}.bin", "wb").write(os.urandom(100 * 1024))
+for i in range(10):
+    open(f"{w}/large/l{i:02d}.bin", "wb").write(os.urandom(50 * 1024 * 1024))
+PY
+
+export RCLONE_CONFIG_SFTPB_TYPE=sftp RCLONE_CONFIG_SFTPB_HOST=127.0.0.1 RCLONE_CONFIG_SFTPB_PORT=2222 \
+  RCLONE_CONFIG_SFTPB_USER=root RCLONE_CONFIG_SFTPB_KEY_FILE="$work/ssh/client" \
+  RCLONE_CONFIG_SFTPB_KNOWN_HOSTS_FILE="$work/ssh/known_hosts" RCLONE_CONFIG_SFTPB_DISABLE_HASHCHECK=true
+export RCLONE_CONFIG_S3B_TYPE=s3 RCLONE_CONFIG_S3B_PROVIDER=Other RCLONE_CONFIG_S3B_ENDPOINT=http://127.0.0.1:$s3port \
+  RCLONE_CONFIG_S3B_ACCESS_KEY_ID=bench RCLONE_CONFIG_S3B_SECRET_ACCESS_KEY=bench-secret RCLONE_CONFIG_S3B_FORCE_PATH_STYLE=true
+
+now() { date +%s.%N; }
+report() { # name set seconds files bytes
+  printf '%-28s %-6s %8.2f s %8.1f files/s %8.1f MiB/s\n' "$1" "$2" "$3" "$(echo "$4 / $3" | bc -l)" "$(echo "$5 / 1048576 / $3" | bc -l)"
+}
+
+caravan() { # destination set
+  local dest=$1 set=$2 dir="$work/caravan-$1-$2"
+  mkdir -p "$dir/inbox"
+  local n; n=$(ls "$work/$set" | wc -l)
+  (cd "$dir" && env CARAVAN_DESTINATIONS="$dest" CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_CHECK_INTERVAL=100 \
+    CARAVAN_INTAKE_POLL_INTERVAL=200 CARAVAN_DELIVER_POLL_INTERVAL=100 CAMEL_MANAGEMENT_ENABLED=false \
+    CARAVAN_SFTP_ENABLED=true CARAVAN_SFTP_HOST=127.0.0.1 CARAVAN_SFTP_PORT=2222 CARAVAN_SFTP_USER=root \
+    CARAVAN_SFTP_PRIVATE_KEY="$work/ssh/client" CARAVAN_SFTP_KNOWN_HOSTS="$work/ssh/known_hosts" \
+    CARAVAN_SFTP_BASE="caravan-$set" \
+    CARAVAN_S3_ENABLED=true CARAVAN_S3_ENDPOINT=http://127.0.0.1:$s3port CARAVAN_S3_BUCKET=bench \
+    CARAVAN_S3_PREFIX="caravan-$set" CARAVAN_S3_PATH_STYLE=true CARAVAN_S3_ACCESS_KEY=bench \
+    CARAVAN_S3_SECRET_KEY=bench-secret CARAVAN_S3_PART_SIZE=16777216 \
+    java -Xmx256m -jar "$root/target/caravan.jar" > app.log 2>&1) &
+  local pid=$!
+  until grep -q "Apache Camel .* started" "$dir/app.log" 2>/dev/null; do sleep 0.2; done
+  local t0; t0=$(now)
+  cp "$work/$set"/* "$dir/inbox/"
+  until [ "$(grep -c -- "-> $dest verified" "$dir/app.log")" -ge "$n" ]; do
+    grep -q "QUARANTINED" "$dir/app.log" && { echo "quarantined deliveries, see $dir/app.log"; tail -5 "$dir/app.log"; exit 1; }
+    sleep 0.2
+  done
+  local t1; t1=$(now)
+  local rss; rss=$(awk '/VmHWM/ {print $2}' /proc/$(pgrep -f "caravan.jar" -n)/status)
+  kill $pid; wait $pid || true
+  report "caravan -> $dest (verified)" "$set" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$set" | cut -f1)"
+  echo "   peak RSS of the JVM: $((rss / 1024)) MiB"
+}
+
+rclone_copy() { # remote set
+  local n; n=$(ls "$work/$2" | wc -l)
+  local t0; t0=$(now)
+  rclone copy --transfers 4 "$work/$2" "${1}rclone-$2"
+  local t1; t1=$(now)
+  report "rclone -> $1 (no verify)" "$2" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$2" | cut -f1)"
+}
+
+for set in small large; do
+  rclone_copy sftpb: "$set"
+  caravan sftp "$set"
+  rclone_copy s3b:bench/ "$set"
+  caravan s3 "$set"
+done
