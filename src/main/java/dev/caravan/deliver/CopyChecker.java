@@ -83,5 +83,8 @@ public final class CopyChecker implements AutoCloseable {
     if (s3 != null) {
       s3.close();
     }
+    if (sftp != null) {
+      sftp.close();
+    }
   }
 }

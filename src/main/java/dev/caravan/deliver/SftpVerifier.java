@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * when the server gives a shell, else (chroot, {@code internal-sftp}, no exec) the file read back
  * over SFTP and hashed here. The result names the method used. Size alone never verifies anything.
  */
-public final class SftpVerifier {
+public final class SftpVerifier implements AutoCloseable {
 
   /** How verification was done, as recorded in the ledger. */
   public static final String EXEC_SHA256 = "ssh-sha256sum", READ_BACK = "sftp-read-back";
@@ -51,6 +51,7 @@ public final class SftpVerifier {
   public record Copy(String sha256, long size, String method) {}
 
   private final Server server;
+  private Session cached;
 
   public SftpVerifier(Server server) {
     this.server = server;
@@ -66,8 +67,8 @@ public final class SftpVerifier {
   }
 
   /** Like {@link #read}, but empty when there is no file at the path. */
-  public java.util.Optional<Copy> find(String remotePath) throws IOException {
-    Session session = connect();
+  public synchronized java.util.Optional<Copy> find(String remotePath) throws IOException {
+    Session session = session();
     try {
       Long size = size(session, remotePath);
       if (size == null) {
@@ -78,8 +79,30 @@ public final class SftpVerifier {
         return java.util.Optional.of(new Copy(viaExec, size, EXEC_SHA256));
       }
       return java.util.Optional.of(new Copy(readBack(session, remotePath), size, READ_BACK));
-    } finally {
-      session.disconnect();
+    } catch (IOException e) {
+      close(); // a broken session is not reused
+      throw e;
+    }
+  }
+
+  /**
+   * One SSH session, kept between files (a handshake per file would cost more than the file),
+   * opened again when the server dropped it.
+   */
+  private Session session() throws IOException {
+    if (cached == null || !cached.isConnected()) {
+      close();
+      cached = connect();
+    }
+    return cached;
+  }
+
+  /** Ends the kept session. */
+  @Override
+  public synchronized void close() {
+    if (cached != null) {
+      cached.disconnect();
+      cached = null;
     }
   }
 
