@@ -4,7 +4,8 @@
 #   OpenSSH sshd on 127.0.0.1:2222 (key auth, internal-sftp: no shell, so Caravan reads every copy back)
 #   S3Proxy on a free loopback port (filesystem backend)
 # Sets: 1,000 x 100 KiB and 10 x 50 MiB random files. Caravan runs with -Xmx256m.
-#   bench/fanout-vs-rclone.sh            (installs openssh-server and rclone from Debian if missing)
+#   bench/fanout-vs-rclone.sh [SETS] [DESTINATIONS]   defaults: "small large" "sftp s3"
+#   (installs openssh-server and rclone from Debian if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,7 +19,7 @@ unset AWS_CA_BUNDLE # breaks rclone's S3 backend here
 work=$(mktemp -d /var/tmp/caravan-bench.XXXXXX)
 chmod 755 "$work"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/bench-logs; cp "$work"/caravan-*/app.log /tmp/bench-logs/ 2>/dev/null || true; cp "$work"/ssh/sshd.log /tmp/bench-logs/ 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 # --- OpenSSH
@@ -65,7 +66,7 @@ python3 - "$work" <<'PY'
 import os, sys
 w = sys.argv[1]
 os.makedirs(f"{w}/small", exist_ok=True); os.makedirs(f"{w}/large", exist_ok=True)
-for i in range(1000):
+for i in range(int(os.environ.get("BENCH_SMALL", "1000"))):
     open(f"{w}/small/s{i:04d}.bin", "wb").write(os.urandom(100 * 1024))
 for i in range(10):
     open(f"{w}/large/l{i:02d}.bin", "wb").write(os.urandom(50 * 1024 * 1024))
@@ -118,9 +119,9 @@ rclone_copy() { # remote set
   report "rclone -> $1 (no verify)" "$2" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$2" | cut -f1)"
 }
 
-for set in small large; do
-  rclone_copy sftpb: "$set"
-  caravan sftp "$set"
-  rclone_copy s3b:bench/ "$set"
-  caravan s3 "$set"
+for set in ${1:-small large}; do
+  for dest in ${2:-sftp s3}; do
+    if [ "$dest" = sftp ]; then rclone_copy sftpb: "$set"; else rclone_copy s3b:bench/ "$set"; fi
+    caravan "$dest" "$set"
+  done
 done

@@ -52,6 +52,7 @@ public final class SftpVerifier implements AutoCloseable {
 
   private final Server server;
   private Session cached;
+  private boolean noShell;
 
   public SftpVerifier(Server server) {
     this.server = server;
@@ -74,7 +75,9 @@ public final class SftpVerifier implements AutoCloseable {
       if (size == null) {
         return java.util.Optional.empty();
       }
-      String viaExec = execSha256(session, remotePath);
+      String viaExec = noShell ? null : execSha256(session, remotePath);
+      // a server without a shell (internal-sftp, chroot) stays so: stop asking it
+      noShell = viaExec == null;
       if (viaExec != null) {
         return java.util.Optional.of(new Copy(viaExec, size, EXEC_SHA256));
       }
@@ -120,6 +123,7 @@ public final class SftpVerifier implements AutoCloseable {
         config.put("StrictHostKeyChecking", "no");
       }
       Session session = jsch.getSession(server.user(), server.host(), server.port());
+      session.setSocketFactory(new NoDelaySockets(server.timeoutMillis()));
       if (server.password() != null) {
         session.setPassword(server.password());
       }
@@ -205,6 +209,30 @@ public final class SftpVerifier implements AutoCloseable {
       return sftp;
     } catch (JSchException e) {
       throw new IOException("no sftp channel on " + server.host() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sockets with TCP_NODELAY: SSH's many small request/answer round trips otherwise wait on Nagle's
+   * algorithm and delayed ACKs.
+   */
+  private record NoDelaySockets(int timeoutMillis) implements com.jcraft.jsch.SocketFactory {
+    @Override
+    public java.net.Socket createSocket(String host, int port) throws IOException {
+      java.net.Socket s = new java.net.Socket();
+      s.setTcpNoDelay(true);
+      s.connect(new java.net.InetSocketAddress(host, port), timeoutMillis);
+      return s;
+    }
+
+    @Override
+    public InputStream getInputStream(java.net.Socket socket) throws IOException {
+      return socket.getInputStream();
+    }
+
+    @Override
+    public java.io.OutputStream getOutputStream(java.net.Socket socket) throws IOException {
+      return socket.getOutputStream();
     }
   }
 
