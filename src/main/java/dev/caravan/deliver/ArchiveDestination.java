@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
  * The archive folder: where each artifact goes ({@code YYYY/MM/DD/NAME}, see {@link Layout}), and
@@ -40,28 +39,20 @@ public final class ArchiveDestination {
    * makes the local artifact the body for Camel's file producer.
    */
   public void plan(Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
-    Message m = exchange.getMessage();
-    Delivery d = m.getMandatoryBody(Delivery.class);
-    String dir = Layout.day(d.logStart());
-    String fileName = Layout.safeName(d.name());
-    for (int n = 1; ; n++) {
-      String candidate = dir + "/" + Layout.numbered(fileName, n);
-      Path target = root.resolve(candidate);
-      if (!Files.exists(target) || Landing.sha256(target).equals(d.sha256())) {
-        // free, or a retry after a stop: the same bytes are already there
-        m.setHeader(ALREADY_THERE, Files.exists(target));
-        m.setHeader(Exchange.FILE_NAME, candidate);
-        m.setHeader(TARGET, candidate);
-        if (n > 1) {
-          ledger.event(
-              d.fileId(),
-              "renamed",
-              dir + "/" + fileName + " holds other bytes; delivered as " + candidate);
-        }
-        m.setBody(d.local().toFile());
-        return;
-      }
-    }
+    String sha = exchange.getMessage().getMandatoryBody(Delivery.class).sha256();
+    Placement.choose(
+        exchange,
+        name,
+        ledger,
+        relative -> {
+          Path target = root.resolve(relative);
+          if (!Files.exists(target)) {
+            return Placement.Found.NOTHING;
+          }
+          return Landing.sha256(target).equals(sha)
+              ? Placement.Found.SAME_BYTES
+              : Placement.Found.OTHER_BYTES;
+        });
   }
 
   /** Re-hashes the written copy; a mismatch fails the attempt (to be retried). */

@@ -49,27 +49,24 @@ public final class S3Destination {
   public void plan(Exchange exchange) throws IOException, InvalidPayloadException {
     Message m = exchange.getMessage();
     Delivery d = m.getMandatoryBody(Delivery.class);
-    String dir = Layout.day(d.logStart());
-    String fileName = Layout.safeName(d.name());
-    for (int n = 1; ; n++) {
-      String key = key(dir + "/" + Layout.numbered(fileName, n));
-      Optional<S3Verifier.Copy> there = verifier.find(key);
-      if (there.isEmpty() || verifier.sameContent(there.get(), d.local(), d.sha256(), partSize)) {
-        m.setHeader(ArchiveDestination.ALREADY_THERE, there.isPresent());
-        m.setHeader(ArchiveDestination.TARGET, key);
-        m.setHeader(KEY, key);
-        m.setHeader(METADATA, Map.of(S3Verifier.SHA256_METADATA, d.sha256()));
-        m.setHeader(CONTENT_LENGTH, d.size());
-        if (n > 1) {
-          ledger.event(
-              d.fileId(),
-              "renamed",
-              name + ":" + key(dir + "/" + fileName) + " holds other bytes; delivered as " + key);
-        }
-        m.setBody(d.local().toFile());
-        return;
-      }
-    }
+    String relative =
+        Placement.choose(
+            exchange,
+            name,
+            ledger,
+            rel -> {
+              Optional<S3Verifier.Copy> there = verifier.find(key(rel));
+              if (there.isEmpty()) {
+                return Placement.Found.NOTHING;
+              }
+              return verifier.sameContent(there.get(), d.local(), d.sha256(), partSize)
+                  ? Placement.Found.SAME_BYTES
+                  : Placement.Found.OTHER_BYTES;
+            });
+    m.setHeader(ArchiveDestination.TARGET, key(relative));
+    m.setHeader(KEY, key(relative));
+    m.setHeader(METADATA, Map.of(S3Verifier.SHA256_METADATA, d.sha256()));
+    m.setHeader(CONTENT_LENGTH, d.size());
   }
 
   /** HEADs the object; a mismatch fails the attempt. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.Message;
 
 /**
  * An SFTP server as a destination: {@code BASE/YYYY/MM/DD/NAME} (see {@link Layout}), uploaded by
@@ -35,27 +34,20 @@ public final class SftpDestination {
    * Chooses the remote path of the {@link Delivery} in the body; the body becomes the local file.
    */
   public void plan(Exchange exchange) throws IOException, InvalidPayloadException {
-    Message m = exchange.getMessage();
-    Delivery d = m.getMandatoryBody(Delivery.class);
-    String dir = Layout.day(d.logStart());
-    String fileName = Layout.safeName(d.name());
-    for (int n = 1; ; n++) {
-      String relative = dir + "/" + Layout.numbered(fileName, n);
-      Optional<SftpVerifier.Copy> there = verifier.find(remote(relative));
-      if (there.isEmpty() || there.get().sha256().equals(d.sha256())) {
-        m.setHeader(ArchiveDestination.ALREADY_THERE, there.isPresent());
-        m.setHeader(Exchange.FILE_NAME, relative);
-        m.setHeader(ArchiveDestination.TARGET, relative);
-        if (n > 1) {
-          ledger.event(
-              d.fileId(),
-              "renamed",
-              name + ":" + dir + "/" + fileName + " holds other bytes; delivered as " + relative);
-        }
-        m.setBody(d.local().toFile());
-        return;
-      }
-    }
+    String sha = exchange.getMessage().getMandatoryBody(Delivery.class).sha256();
+    Placement.choose(
+        exchange,
+        name,
+        ledger,
+        relative -> {
+          Optional<SftpVerifier.Copy> there = verifier.find(remote(relative));
+          if (there.isEmpty()) {
+            return Placement.Found.NOTHING;
+          }
+          return there.get().sha256().equals(sha)
+              ? Placement.Found.SAME_BYTES
+              : Placement.Found.OTHER_BYTES;
+        });
   }
 
   /** Reads the copy back from the server; a mismatch fails the attempt. */

@@ -1,0 +1,66 @@
+package dev.caravan.deliver;
+
+import dev.caravan.ledger.Delivery;
+import dev.caravan.ledger.Ledger;
+import java.io.IOException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Where a delivery lands at a destination: the first of {@code DIR/NAME}, {@code DIR/NAME (2)}, …
+ * (see {@link Layout}) that is free or already holds the same bytes (a retry). Other bytes are
+ * never overwritten. Shared by every destination's {@code plan} step.
+ */
+public final class Placement {
+
+  /** What a destination finds at a path. */
+  public enum Found {
+    NOTHING,
+    SAME_BYTES,
+    OTHER_BYTES
+  }
+
+  /** Looks at one path (relative to the destination's base). */
+  public interface Probe {
+    Found at(String relative) throws IOException;
+  }
+
+  private Placement() {}
+
+  /**
+   * Chooses the path for the {@link Delivery} in the body and prepares the exchange for the
+   * destination's producer: {@code CamelFileName} and the target header set to the relative path,
+   * {@code CaravanAlreadyThere} when the bytes are there already, the local artifact as the body.
+   * Returns the relative path.
+   */
+  public static String choose(Exchange exchange, String destination, Ledger ledger, Probe probe)
+      throws IOException, org.apache.camel.InvalidPayloadException {
+    Message m = exchange.getMessage();
+    Delivery d = m.getMandatoryBody(Delivery.class);
+    String dir = Layout.day(d.logStart());
+    String fileName = Layout.safeName(d.name());
+    for (int n = 1; ; n++) {
+      String relative = dir + "/" + Layout.numbered(fileName, n);
+      Found found = probe.at(relative);
+      if (found != Found.OTHER_BYTES) {
+        m.setHeader(ArchiveDestination.ALREADY_THERE, found == Found.SAME_BYTES);
+        m.setHeader(Exchange.FILE_NAME, relative);
+        m.setHeader(ArchiveDestination.TARGET, relative);
+        if (n > 1) {
+          ledger.event(
+              d.fileId(),
+              "renamed",
+              destination
+                  + ":"
+                  + dir
+                  + "/"
+                  + fileName
+                  + " holds other bytes; delivered as "
+                  + relative);
+        }
+        m.setBody(d.local().toFile());
+        return relative;
+      }
+    }
+  }
+}
