@@ -87,7 +87,7 @@ caravan() { # destination set
   local dest=$1 set=$2 dir="$work/caravan-$1-$2"
   mkdir -p "$dir/inbox"
   local n; n=$(ls "$work/$set" | wc -l)
-  (cd "$dir" && env CARAVAN_DESTINATIONS="$dest" CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_CHECK_INTERVAL=100 \
+  (cd "$dir" && exec env CARAVAN_DESTINATIONS="$dest" CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_CHECK_INTERVAL=100 \
     CARAVAN_INTAKE_POLL_INTERVAL=200 CARAVAN_DELIVER_POLL_INTERVAL=100 CAMEL_MANAGEMENT_ENABLED=false \
     CARAVAN_SFTP_ENABLED=true CARAVAN_SFTP_HOST=127.0.0.1 CARAVAN_SFTP_PORT=2222 CARAVAN_SFTP_USER=root \
     CARAVAN_SFTP_PRIVATE_KEY="$work/ssh/client" CARAVAN_SFTP_KNOWN_HOSTS="$work/ssh/known_hosts" \
@@ -95,7 +95,7 @@ caravan() { # destination set
     CARAVAN_S3_ENABLED=true CARAVAN_S3_ENDPOINT=http://127.0.0.1:$s3port CARAVAN_S3_BUCKET=bench \
     CARAVAN_S3_PREFIX="caravan-$set" CARAVAN_S3_PATH_STYLE=true CARAVAN_S3_ACCESS_KEY=bench \
     CARAVAN_S3_SECRET_KEY=bench-secret CARAVAN_S3_PART_SIZE=16777216 \
-    java -Xmx256m -jar "$root/target/caravan.jar" > app.log 2>&1) &
+    java -Xmx256m ${JAVA_OPTS:-} -jar "$root/target/caravan.jar" > app.log 2>&1) &
   local pid=$!
   until grep -q "Apache Camel .* started" "$dir/app.log" 2>/dev/null; do sleep 0.2; done
   local t0; t0=$(now)
