@@ -77,7 +77,7 @@ public final class LedgerCommand implements Callable<Integer> {
           }
           printFiles(out, List.of(file.get()));
           out.println();
-          printDeliveries(out, ledger.deliveries().stream().filter(d -> d.fileId() == id).toList());
+          printDeliveries(out, ledger.deliveriesOf(id));
           out.println();
           for (EventRow e : ledger.events(id)) {
             out.printf("%s  %-16s %s%n", e.at(), e.event(), e.detail() == null ? "" : e.detail());

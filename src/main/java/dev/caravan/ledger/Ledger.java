@@ -279,7 +279,7 @@ public final class Ledger implements AutoCloseable {
 
   /** The deliveries of one file. */
   public List<DeliveryRow> deliveriesOf(long fileId) {
-    return deliveries().stream().filter(d -> d.fileId() == fileId).toList();
+    return deliveries(" WHERE d.file_id = ?", fileId);
   }
 
   /** The local copies of a file were deleted (they are verified everywhere required). */
@@ -359,10 +359,16 @@ public final class Ledger implements AutoCloseable {
   }
 
   public List<DeliveryRow> deliveries() {
+    return deliveries("");
+  }
+
+  private List<DeliveryRow> deliveries(String where, Object... args) {
     return query(
         "SELECT d.id, d.file_id, d.name, d.artifact, d.destination, d.state, d.attempts,"
             + " d.last_error, d.size, d.sha256, d.remote_path, d.verified_at, d.verify_method,"
-            + " d.error_class FROM deliveries d ORDER BY d.id",
+            + " d.error_class FROM deliveries d"
+            + where
+            + " ORDER BY d.id",
         rs -> {
           List<DeliveryRow> rows = new ArrayList<>();
           while (rs.next()) {
@@ -384,7 +390,8 @@ public final class Ledger implements AutoCloseable {
                     rs.getString(14)));
           }
           return rows;
-        });
+        },
+        args);
   }
 
   public List<EventRow> events(long fileId) {
