@@ -47,11 +47,6 @@ public final class LogConverter {
     this.splitMessages = splitMessages;
   }
 
-  /** Every record and event, one events row per entry. */
-  public LogConverter() {
-    this(r -> true, e -> true, false);
-  }
-
   /** Converts {@code input} (of kind {@code kind}) into the file {@code target}, atomically. */
   public ConversionResult convertToFile(Path input, LogKind kind, Path target) {
     Path dir = target.toAbsolutePath().getParent();

@@ -42,7 +42,8 @@ public final class DecodeSteps {
       READER = "CaravanReader",
       ARTIFACT = "CaravanArtifact",
       ARTIFACT_SHA256 = "CaravanArtifactSha256",
-      TRUNCATED = "CaravanTruncated";
+      TRUNCATED = "CaravanTruncated",
+      FORMATTER = "CaravanRowFormatter";
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeSteps.class);
 
@@ -70,7 +71,7 @@ public final class DecodeSteps {
     exchange.setProperty(READER, reader);
     startDerived(exchange, file, name, "csv", DslogCsvWriter.COLUMNS);
     exchange.setProperty(
-        "CaravanRowFormatter", new DslogCsvWriter(java.io.OutputStream.nullOutputStream(), name));
+        FORMATTER, new DslogCsvWriter(java.io.OutputStream.nullOutputStream(), name));
     return reader.iterator();
   }
 
@@ -82,14 +83,13 @@ public final class DecodeSteps {
     DsEventsReader reader = DsEventsReader.open(file.toPath());
     exchange.setProperty(READER, reader);
     startDerived(exchange, file, name, "events.csv", EventsCsvWriter.ENTRY_COLUMNS);
-    exchange.setProperty(
-        "CaravanRowFormatter", new EventsCsvWriter(Writer.nullWriter(), name, false));
+    exchange.setProperty(FORMATTER, new EventsCsvWriter(Writer.nullWriter(), name, false));
     return reader.iterator();
   }
 
   /** The CSV row of a record, in the column layout of {@code convert}. */
   public List<Map<String, Object>> dslogRow(DslogRecord record, Exchange exchange) {
-    DslogCsvWriter formatter = exchange.getProperty("CaravanRowFormatter", DslogCsvWriter.class);
+    DslogCsvWriter formatter = exchange.getProperty(FORMATTER, DslogCsvWriter.class);
     String name = exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class);
     return List.of(asRecord(DslogCsvWriter.COLUMNS, formatter.fields(record, name)));
   }
@@ -110,8 +110,7 @@ public final class DecodeSteps {
   /** CSV rows of one event, in the column layout of {@code convert}. */
   public List<Map<String, Object>> eventRows(DsEvent event, Exchange exchange) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (List<Object> row :
-        exchange.getProperty("CaravanRowFormatter", EventsCsvWriter.class).rows(event)) {
+    for (List<Object> row : exchange.getProperty(FORMATTER, EventsCsvWriter.class).rows(event)) {
       rows.add(asRecord(EventsCsvWriter.ENTRY_COLUMNS, row));
     }
     return rows;

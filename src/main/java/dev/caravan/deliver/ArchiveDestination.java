@@ -67,8 +67,4 @@ public final class ArchiveDestination {
     }
     queue.verified(d, target, METHOD);
   }
-
-  public String name() {
-    return name;
-  }
 }

@@ -77,16 +77,27 @@ public final class S3Destination {
         verifier
             .find(key)
             .orElseThrow(() -> new VerificationException(name + ":" + key + " is missing"));
-    if (there.sha256() == null && verifier.sameContent(there, d.local(), d.sha256(), partSize)) {
-      // our own multipart put (the producer drops metadata there): its ETag matched, stamp it
-      verifier.stamp(key, d.sha256());
-      ledger.event(
-          d.fileId(),
-          "stamped",
-          name + ":" + key + " (multipart): ETag matched the file, SHA-256 metadata set");
-    }
-    String method = verifier.verify(key, d.local(), d.sha256(), d.size());
+    String method =
+        stamped(d, key, there)
+            ? verifier.verify(key, d.local(), d.sha256(), d.size()) // the copy has a new ETag
+            : verifier.verify(key, there, d.local(), d.sha256(), d.size());
     queue.verified(d, key, method);
+  }
+
+  /**
+   * Our own multipart put (the producer drops metadata there) whose ETag matches the file gets its
+   * SHA-256 metadata now; true when it did.
+   */
+  private boolean stamped(Delivery d, String key, S3Verifier.Copy there) throws IOException {
+    if (there.sha256() != null || !verifier.sameContent(there, d.local(), d.sha256(), partSize)) {
+      return false;
+    }
+    verifier.stamp(key, d.sha256());
+    ledger.event(
+        d.fileId(),
+        "stamped",
+        name + ":" + key + " (multipart): ETag matched the file, SHA-256 metadata set");
+    return true;
   }
 
   private String key(String relative) {

@@ -119,6 +119,12 @@ public final class S3Verifier implements AutoCloseable {
                 () ->
                     new VerificationException(
                         "s3://" + store.bucket() + "/" + key + " is missing"));
+    return verify(key, copy, local, sha256, size);
+  }
+
+  /** As {@link #verify(String, Path, String, long)}, on what a HEAD already returned. */
+  public String verify(String key, Copy copy, Path local, String sha256, long size)
+      throws IOException {
     if (!sha256.equals(copy.sha256()) || copy.size() != size) {
       throw new VerificationException(
           "s3://"

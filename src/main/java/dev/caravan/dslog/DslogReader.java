@@ -6,10 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Streams the records of a {@code .dslog} (v3 or v4), one at a time, in bounded memory.
@@ -300,13 +296,5 @@ public final class DslogReader implements Closeable, Iterable<DslogRecord> {
   @Override
   public Iterator<DslogRecord> iterator() {
     return new ReaderIterator<>(this::next);
-  }
-
-  /** The remaining records as a sequential stream. */
-  public Stream<DslogRecord> stream() {
-    return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(
-            iterator(), Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.IMMUTABLE),
-        false);
   }
 }

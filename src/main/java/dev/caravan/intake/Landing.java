@@ -1,6 +1,7 @@
 package dev.caravan.intake;
 
 import dev.caravan.convert.LogKind;
+import dev.caravan.deliver.Layout;
 import dev.caravan.dslog.DslogHeader;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.ledger.FileKey;
@@ -102,7 +103,8 @@ public final class Landing {
     Message m = exchange.getMessage();
     File source = m.getBody(File.class);
     String sha = m.getHeader(IntakeHeaders.SHA256, String.class);
-    String name = safeName(m.getHeader(IntakeHeaders.NAME, String.class));
+    // one path element, whatever the source sends: the same rule as at the destinations
+    String name = Layout.safeName(m.getHeader(IntakeHeaders.NAME, String.class));
     long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
     Path dir =
         landingDir
@@ -157,20 +159,6 @@ public final class Landing {
     } catch (IOException e) {
       return null; // the decode step reports what is wrong with it
     }
-  }
-
-  /** The last path element, refusing names that could step out of the landing folder. */
-  static String safeName(String name) {
-    if (name == null
-        || name.isEmpty()
-        || name.equals(".")
-        || name.equals("..")
-        || name.indexOf('/') >= 0
-        || name.indexOf('\\') >= 0
-        || name.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("unsafe file name: " + name);
-    }
-    return name;
   }
 
   private static void moveIntoPlace(Path temp, Path target) throws IOException {

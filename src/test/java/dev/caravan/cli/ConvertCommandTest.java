@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.csv.EventsCsvWriter;
+import dev.caravan.dslog.DsEvent;
+import dev.caravan.dslog.DsEventsReader;
+import dev.caravan.dslog.EventText;
 import dev.caravan.testing.Samples;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -242,7 +245,16 @@ class ConvertCommandTest {
     assertThat(code).isZero();
     List<CSVRecord> rows =
         csv(outDir.resolve(Samples.REV + ".events.csv"), EventsCsvWriter.MESSAGE_COLUMNS);
-    assertThat(rows.size()).isGreaterThan(140);
+    // one row for each entry's untagged text, one for each of its tagged messages
+    int expected = 0;
+    try (DsEventsReader r = DsEventsReader.open(Samples.dsevents(Samples.REV))) {
+      for (DsEvent e = r.next(); e != null; e = r.next()) {
+        EventText t = e.parsed();
+        expected += (t.plain().isEmpty() ? 0 : 1) + t.messages().size();
+      }
+    }
+    assertThat(expected).isGreaterThan(140);
+    assertThat(rows).hasSize(expected);
     assertThat(rows).extracting(r -> r.get("event_index")).contains("0", "139");
   }
 }
