@@ -56,6 +56,9 @@ public final class Ledger implements AutoCloseable {
     config.setPassword(password);
     config.setMaximumPoolSize(4);
     config.setPoolName("caravan-ledger");
+    // After a crash H2's lock file can outlive its process for a while: keep trying to connect
+    // rather than refuse to start (a wrong URL fails after this long too).
+    config.setInitializationFailTimeout(30_000);
     HikariDataSource ds = new HikariDataSource(config);
     try {
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();

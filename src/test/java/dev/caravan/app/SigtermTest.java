@@ -85,12 +85,7 @@ class SigtermTest {
       }
       Process app = start(log, env);
       try {
-        await(
-            Duration.ofSeconds(60),
-            "the ledger exists",
-            () -> Files.exists(tmp.resolve("data/ledger.mv.db")));
-        Thread.sleep(500);
-        try (Ledger ledger = Ledger.open(url, "sa", "")) {
+        try (Ledger ledger = openLedgerOfRunningApp(url)) {
           await(
               Duration.ofSeconds(120),
               "every file everywhere",
@@ -121,6 +116,26 @@ class SigtermTest {
     deleteQuietly(tmp);
   }
 
+  /** The child app's ledger, through H2's auto-server, once the app holds it. */
+  private Ledger openLedgerOfRunningApp(String url) throws Exception {
+    await(
+        Duration.ofSeconds(60),
+        "the ledger exists",
+        () -> Files.exists(tmp.resolve("data/ledger.mv.db")));
+    // the app may be taking the database over from an earlier run's lock: retry for a while
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return Ledger.open(url, "sa", "");
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
   private static List<Path> files(Path dir) throws Exception {
     if (!Files.exists(dir)) {
       return List.of();
@@ -141,12 +156,7 @@ class SigtermTest {
     String url = Ledger.url(null, tmp.resolve("data"));
     Process app = start(log);
     try {
-      await(
-          Duration.ofSeconds(60),
-          "the ledger exists",
-          () -> Files.exists(tmp.resolve("data/ledger.mv.db")));
-      Thread.sleep(500);
-      try (Ledger ledger = Ledger.open(url, "sa", "")) {
+      try (Ledger ledger = openLedgerOfRunningApp(url)) {
         await(
             Duration.ofSeconds(60),
             "a few files done",
