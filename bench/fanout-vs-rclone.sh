@@ -18,11 +18,14 @@ unset AWS_CA_BUNDLE # breaks rclone's S3 backend here
 
 work=$(mktemp -d /var/tmp/caravan-bench.XXXXXX)
 chmod 755 "$work"
+remote=$(basename "$work") # the SFTP folder of this run, under the login (home) folder
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/bench-logs; cp "$work"/caravan-*/app.log /tmp/bench-logs/ 2>/dev/null || true; cp "$work"/ssh/sshd.log /tmp/bench-logs/ 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/bench-logs; cp "$work"/caravan-*/app.log /tmp/bench-logs/ 2>/dev/null || true; cp "$work"/ssh/sshd.log /tmp/bench-logs/ 2>/dev/null || true; rm -rf "$work" "${HOME:?}/$remote"; }
 trap cleanup EXIT
 
 # --- OpenSSH
+# every run writes to its own folder in the login (home) folder, removed at the end: files left by an
+# earlier run would make Caravan probe and read back numbered names, and rclone skip what it copied
 mkdir -p /run/sshd "$work/ssh"
 ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/host" 
 ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/client"
@@ -91,7 +94,7 @@ caravan() { # destination set
     CARAVAN_INTAKE_POLL_INTERVAL=200 CARAVAN_DELIVER_POLL_INTERVAL=100 CAMEL_MANAGEMENT_ENABLED=false \
     CARAVAN_SFTP_ENABLED=true CARAVAN_SFTP_HOST=127.0.0.1 CARAVAN_SFTP_PORT=2222 CARAVAN_SFTP_USER=root \
     CARAVAN_SFTP_PRIVATE_KEY="$work/ssh/client" CARAVAN_SFTP_KNOWN_HOSTS="$work/ssh/known_hosts" \
-    CARAVAN_SFTP_BASE="caravan-$set" \
+    CARAVAN_SFTP_BASE="$remote/caravan-$set" \
     CARAVAN_S3_ENABLED=true CARAVAN_S3_ENDPOINT=http://127.0.0.1:$s3port CARAVAN_S3_BUCKET=bench \
     CARAVAN_S3_PREFIX="caravan-$set" CARAVAN_S3_PATH_STYLE=true CARAVAN_S3_ACCESS_KEY=bench \
     CARAVAN_S3_SECRET_KEY=bench-secret CARAVAN_S3_PART_SIZE=16777216 \
@@ -121,7 +124,7 @@ rclone_copy() { # remote set
 
 for set in ${1:-small large}; do
   for dest in ${2:-sftp s3}; do
-    if [ "$dest" = sftp ]; then rclone_copy sftpb: "$set"; else rclone_copy s3b:bench/ "$set"; fi
+    if [ "$dest" = sftp ]; then rclone_copy "sftpb:$remote/" "$set"; else rclone_copy s3b:bench/ "$set"; fi
     caravan "$dest" "$set"
   done
 done

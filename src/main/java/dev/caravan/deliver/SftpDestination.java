@@ -24,7 +24,9 @@ public final class SftpDestination {
   public SftpDestination(
       String name, String base, SftpVerifier verifier, Ledger ledger, DeliveryQueue queue) {
     this.name = name;
-    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    // Camel's sftp endpoint takes its folder relative to the login folder and trims leading
+    // slashes; the read-back must look where the upload went
+    this.base = base.replaceAll("^/+", "").replaceAll("/+$", "");
     this.verifier = verifier;
     this.ledger = ledger;
     this.queue = queue;
