@@ -11,6 +11,10 @@ import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
 import dev.caravan.deliver.SftpVerifier;
 import dev.caravan.intake.Landing;
+import dev.caravan.intake.drive.DriveClients;
+import dev.caravan.intake.drive.DriveHealthCheck;
+import dev.caravan.intake.drive.DriveIntake;
+import dev.caravan.intake.drive.DriveSettings;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerIdempotentRepository;
@@ -21,7 +25,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.google.drive.GoogleDriveComponent;
 import org.apache.camel.dataformat.csv.CsvDataFormat;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +132,9 @@ public class CaravanBeans implements CamelConfiguration {
             required.isEmpty() ? destinations : required,
             Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
     registry.bind("outcome", new FileOutcome(ledger));
+    if (Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))) {
+      bindDrive(context, ledger, data.resolve("landing"));
+    }
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
     registry.bind(
@@ -135,6 +144,26 @@ public class CaravanBeans implements CamelConfiguration {
                 Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
     // camel-csv in the same dialect as `convert`: RFC 4180, LF
     registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
+  }
+
+  /**
+   * The Drive intake: its client (also the google-drive component's, so an operator's own
+   * google-drive endpoints authenticate alike), the route's bean and its health check. A missing or
+   * unreadable credential stops the start here, with a message naming the file.
+   */
+  private static void bindDrive(CamelContext context, Ledger ledger, Path landingDir) {
+    DriveSettings settings =
+        DriveSettings.from(k -> context.getPropertiesComponent().resolveProperty(k).orElse(null));
+    DriveClients clients = new DriveClients(settings);
+    context.getComponent("google-drive", GoogleDriveComponent.class).setClientFactory(clients);
+    DriveIntake intake =
+        new DriveIntake(clients.drive(), settings, ledger, landingDir, java.time.Clock.systemUTC());
+    context.getRegistry().bind("driveIntake", intake);
+    HealthCheckRegistry.get(context).register(new DriveHealthCheck(intake));
+    LOG.info(
+        "Drive intake: folder {}, API {}",
+        settings.folderId() != null ? settings.folderId() : "named '" + settings.folderName() + "'",
+        settings.rootUrl());
   }
 
   private static Duration millis(CamelContext context, String key, String defaultValue) {
