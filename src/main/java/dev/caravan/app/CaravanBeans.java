@@ -27,7 +27,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
 import org.apache.camel.dataformat.csv.CsvDataFormat;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +158,16 @@ public class CaravanBeans implements CamelConfiguration {
     DriveIntake intake =
         new DriveIntake(clients.drive(), settings, ledger, landingDir, java.time.Clock.systemUTC());
     context.getRegistry().bind("driveIntake", intake);
-    HealthCheckRegistry.get(context).register(new DriveHealthCheck(intake));
+    // registered once the context has started: camel-main sets up the health registry after the
+    // beans are configured
+    DriveHealthCheck health = new DriveHealthCheck(intake);
+    try {
+      context.addStartupListener(
+          (ctx, alreadyStarted) ->
+              org.apache.camel.health.HealthCheckRegistry.get(ctx).register(health));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot register the Drive health check", e);
+    }
     LOG.info(
         "Drive intake: folder {}, API {}",
         settings.folderId() != null ? settings.folderId() : "named '" + settings.folderName() + "'",

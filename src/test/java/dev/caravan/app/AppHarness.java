@@ -7,6 +7,7 @@ import dev.caravan.ledger.FileRow;
 import dev.caravan.ledger.Ledger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class AppHarness implements AutoCloseable {
     routes = Files.createDirectories(root.resolve("routes"));
     try (var files = Files.list(Path.of("routes"))) {
       for (Path p : files.toList()) {
-        Files.copy(p, routes.resolve(p.getFileName()));
+        Files.copy(p, routes.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     overrides.put("caravan.inbox", inbox.toString());

@@ -5,7 +5,7 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * {@code intake-drive} in Camel's health: DOWN while the last Drive poll failed or the daily quota
+ * {@code drive-intake} in Camel's health: DOWN while the last Drive poll failed or the daily quota
  * is spent, with the reason; the other routes are not affected.
  */
 public final class DriveHealthCheck extends AbstractHealthCheck {
@@ -13,7 +13,7 @@ public final class DriveHealthCheck extends AbstractHealthCheck {
   private final DriveIntake intake;
 
   public DriveHealthCheck(DriveIntake intake) {
-    super("caravan", "intake-drive");
+    super("caravan", "drive-intake");
     this.intake = intake;
   }
 
