@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CaravanCommand.Version.class,
     description = "Carries files from where they are made to where they are kept.",
-    subcommands = {RunCommand.class, ConvertCommand.class, LedgerCommand.class, CheckCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ConvertCommand.class,
+      LedgerCommand.class,
+      CheckCommand.class,
+      DriveCommand.class
+    })
 public final class CaravanCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
