@@ -153,6 +153,34 @@ class DriveRouteTest {
   }
 
   @Test
+  void aNewVersionOfATakenFileIsTakenAgainAndDriveIsNeverChanged() throws Exception {
+    byte[] v1 = Samples.bytes(Samples.dslog(Samples.NONE));
+    FakeDrive.Item f = fake.file("match.dslog", root.id, v1);
+    try (AppHarness app = app().set("caravan.drive.min-age", "PT0S").start()) {
+      app.awaitFiles(1);
+      byte[] v2 = RouteAppContract.variant(9);
+      fake.update(f, v2); // re-uploaded with other content: a new version, same id and name
+      app.awaitFiles(2);
+      List<FileRow> files = app.files();
+      assertThat(files)
+          .extracting(FileRow::sourcePath)
+          .containsExactly(f.id + ":" + FakeDrive.md5(v1), f.id + ":" + f.md5());
+      assertThat(files).extracting(FileRow::sha256).containsExactly(sha256(v1), sha256(v2));
+      assertThat(files).extracting(FileRow::state).containsOnly("DONE");
+      // the first version's copy in the archive is kept; the second lands beside it
+      assertThat(app.deliveries().stream().filter(d -> d.artifact().equals("raw")))
+          .extracting(DeliveryRow::remotePath)
+          .containsExactly("2022/03/01/match.dslog", "2022/03/01/match (2).dslog");
+    }
+    // read-only: Caravan only ever GETs from Drive (and POSTs to the token endpoint)
+    assertThat(fake.requests())
+        .allSatisfy(
+            r ->
+                assertThat(r.method() + " " + r.path())
+                    .matches("GET /(download/)?drive/v3/files.*|POST /token"));
+  }
+
+  @Test
   void aSpentDailyQuotaStopsOnlyTheDriveRoute() throws Exception {
     fake.file("a.dslog", root.id, Samples.bytes(Samples.dslog(Samples.NONE)));
     fake.fail(FakeDrive.listing(), 403, "dailyLimitExceeded", null, 1);

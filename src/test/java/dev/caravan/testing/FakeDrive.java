@@ -64,11 +64,15 @@ public final class FakeDrive implements AutoCloseable {
     }
 
     public String md5() {
-      try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+      return FakeDrive.md5(content);
+    }
+  }
+
+  public static String md5(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
