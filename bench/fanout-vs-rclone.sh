@@ -100,6 +100,7 @@ caravan() { # destination set
     CARAVAN_S3_SECRET_KEY=bench-secret CARAVAN_S3_PART_SIZE=16777216 \
     java -Xmx256m ${JAVA_OPTS:-} -jar "$root/target/caravan.jar" > app.log 2>&1) &
   local pid=$!
+  pids+=("$pid") # stopped by cleanup too, whichever way the script ends
   until grep -q "Apache Camel .* started" "$dir/app.log" 2>/dev/null; do sleep 0.2; done
   local t0; t0=$(now)
   cp "$work/$set"/* "$dir/inbox/"

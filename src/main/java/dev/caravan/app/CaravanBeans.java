@@ -131,11 +131,17 @@ public class CaravanBeans implements CamelConfiguration {
             required.isEmpty() ? destinations : required,
             Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
     registry.bind("outcome", new FileOutcome(ledger));
+    registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
     if (Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))) {
       bindDrive(context, ledger, data.resolve("landing"));
     }
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
+    registry.bind(
+        "seenSftpFiles",
+        org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
+            .memoryIdempotentRepository(
+                Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
     registry.bind(
         "seenFiles",
         org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository

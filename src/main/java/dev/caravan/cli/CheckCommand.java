@@ -1,15 +1,12 @@
 package dev.caravan.cli;
 
 import dev.caravan.app.Settings;
-import dev.caravan.deliver.CopyChecker;
+import dev.caravan.deliver.Audit;
 import dev.caravan.deliver.DestinationConfig;
-import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.Ledger;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,41 +36,27 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings = Settings.load(config);
     PrintStream out = System.out;
-    int checked = 0;
-    int bad = 0;
+    Audit.Result result;
     try (Ledger ledger =
-            Ledger.open(
-                Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
-                settings.get("caravan.db.user"),
-                settings.get("caravan.db.password"));
-        CopyChecker checker = new CopyChecker(new DestinationConfig(settings::get))) {
-      DeliveryQueue queue = new DeliveryQueue(ledger, DeliveryQueue.Policy.DEFAULT);
-      List<DeliveryRow> verified =
-          ledger.deliveries().stream()
-              .filter(d -> d.state().equals(DeliveryQueue.VERIFIED))
-              .filter(d -> destination == null || d.destination().equals(destination))
-              .toList();
-      for (DeliveryRow d : verified) {
-        checked++;
-        Optional<String> problem = checker.problem(d);
-        if (problem.isPresent()) {
-          bad++;
-          out.printf(
-              "BAD  file %d %s %s -> %s:%s: %s%s%n",
-              d.fileId(),
-              d.fileName(),
-              d.artifact(),
-              d.destination(),
-              d.remotePath(),
-              problem.get(),
-              repair ? " (queued again)" : "");
-          if (repair) {
-            queue.redeliver(d.id(), "check: " + problem.get());
-          }
-        }
-      }
+        Ledger.open(
+            Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
+            settings.get("caravan.db.user"),
+            settings.get("caravan.db.password"))) {
+      result = new Audit(ledger, new DestinationConfig(settings::get)).run(destination, repair);
     }
-    out.printf("%d verified copies checked, %d bad%n", checked, bad);
-    return bad == 0 ? 0 : 1;
+    for (Audit.Bad b : result.bad()) {
+      DeliveryRow d = b.delivery();
+      out.printf(
+          "BAD  file %d %s %s -> %s:%s: %s%s%n",
+          d.fileId(),
+          d.fileName(),
+          d.artifact(),
+          d.destination(),
+          d.remotePath(),
+          b.problem(),
+          repair ? " (queued again)" : "");
+    }
+    out.printf("%d verified copies checked, %d bad%n", result.checked(), result.bad().size());
+    return result.bad().isEmpty() ? 0 : 1;
   }
 }

@@ -1,0 +1,125 @@
+package dev.caravan.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.intake.Landing;
+import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.FileRow;
+import dev.caravan.testing.Samples;
+import dev.caravan.testing.SftpTestServer;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SFTP intake on a real SFTP server (MINA SSHD): same gate, identity and dedup as local. */
+class SftpIntakeTest {
+
+  @TempDir Path tmp;
+
+  AppHarness app(int port) throws Exception {
+    return new AppHarness(tmp, null)
+        .set("caravan.sftp-intake.enabled", "true")
+        .set("caravan.sftp-intake.host", "127.0.0.1")
+        .set("caravan.sftp-intake.port", Integer.toString(port))
+        .set("caravan.sftp-intake.user", SftpTestServer.USER)
+        .set("caravan.sftp-intake.password", SftpTestServer.PASSWORD)
+        .set("caravan.sftp-intake.strict-host-key-checking", "no")
+        .set("caravan.sftp-intake.folder", "outbox")
+        .set("caravan.sftp-intake.min-age", "1000")
+        .set("caravan.sftp-intake.check-interval", "200")
+        .set("caravan.sftp-intake.poll-interval", "200")
+        .set("caravan.sftp-intake.timeout", "5000");
+  }
+
+  @Test
+  void remoteLogsAreTakenOnceDecodedAndLeftInPlaceAcrossARestart() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    Path outbox = Files.createDirectories(root.resolve("outbox/robot"));
+    for (String s : Samples.DSLOGS) {
+      Files.copy(Samples.dslog(s), outbox.resolve(s + ".dslog"));
+    }
+    Files.copy(
+        Samples.dsevents(Samples.CTRE), root.resolve("outbox/" + Samples.CTRE + ".dsevents"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false)) {
+      try (AppHarness app = app(server.port()).start()) {
+        app.awaitFiles(5);
+        List<FileRow> files = app.files();
+        assertThat(files).extracting(FileRow::source).containsOnly("sftp");
+        assertThat(files).extracting(FileRow::state).containsOnly("DONE");
+        assertThat(files)
+            .extracting(FileRow::sourcePath)
+            .contains("robot/" + Samples.CTRE + ".dslog", Samples.CTRE + ".dsevents");
+        for (FileRow f : files) {
+          Path original =
+              f.sourcePath().startsWith("robot/")
+                  ? outbox.resolve(f.name())
+                  : root.resolve("outbox").resolve(f.name());
+          assertThat(f.sha256()).isEqualTo(Landing.sha256(original));
+        }
+        assertThat(app.deliveries()).hasSize(10).allMatch(d -> d.state().equals("VERIFIED"));
+        for (DeliveryRow d : app.deliveries()) {
+          assertThat(Landing.sha256(app.archive.resolve(d.remotePath()))).isEqualTo(d.sha256());
+        }
+      }
+      // the remote folder is left as it was, and nothing is left in the work folder
+      try (var s = Files.list(outbox)) {
+        assertThat(s).hasSize(4);
+      }
+      try (AppHarness again = app(server.port()).start()) {
+        Thread.sleep(2000); // several polls of the same folder after the restart
+        again.awaitFiles(5);
+        assertThat(again.files()).hasSize(5);
+      }
+    }
+  }
+
+  @Test
+  void aFileStillBeingWrittenIsTakenOnlyWhenWhole() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    Path outbox = Files.createDirectories(root.resolve("outbox"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
+        AppHarness app = app(server.port()).start()) {
+      Path growing = outbox.resolve("growing.bin");
+      byte[] chunk = new byte[4096];
+      Random random = new Random(3);
+      try (OutputStream out = Files.newOutputStream(growing, StandardOpenOption.CREATE_NEW)) {
+        for (int i = 0; i < 25; i++) { // 2.5 s of writing, with the gate at 1 s
+          random.nextBytes(chunk);
+          out.write(chunk);
+          out.flush();
+          Thread.sleep(100);
+        }
+      }
+      app.awaitFiles(1);
+      Thread.sleep(1500);
+      List<FileRow> files = app.files();
+      assertThat(files).hasSize(1);
+      assertThat(files.get(0).size()).isEqualTo(25 * 4096);
+      assertThat(files.get(0).sha256()).isEqualTo(Landing.sha256(growing));
+    }
+  }
+
+  @Test
+  void aServerThatRefusesUsFailsThePollLoudlyAndTakesNothing() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    Files.createDirectories(root.resolve("outbox"));
+    Files.write(root.resolve("outbox/a.bin"), new byte[] {1, 2, 3});
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
+        AppHarness app = app(server.port()).set("caravan.sftp-intake.password", "wrong").start()) {
+      Thread.sleep(2000);
+      assertThat(app.files()).isEmpty();
+      var health =
+          org.apache.camel.health.HealthCheckHelper.invoke(app.context()).stream()
+              .filter(r -> r.getCheck().getId().contains("intake-sftp"))
+              .toList();
+      assertThat(health)
+          .isNotEmpty()
+          .allMatch(r -> r.getState() == org.apache.camel.health.HealthCheck.State.DOWN);
+    }
+  }
+}
