@@ -59,6 +59,12 @@ public final class CaravanApp {
       main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.camel.yaml");
       LOG.info("routes: the defaults inside the jar (no {} folder)", routesDir.toAbsolutePath());
     }
+    Path secrets = SecretFiles.folder();
+    Map<String, String> secretValues = SecretFiles.read(secrets);
+    if (!secretValues.isEmpty()) {
+      LOG.info("secrets: {} from {}", secretValues.keySet(), secrets); // names only, never values
+    }
+    secretValues.forEach(main::addOverrideProperty);
     overrides.forEach(main::addOverrideProperty);
     return main;
   }

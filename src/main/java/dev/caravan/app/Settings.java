@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
  * The configuration as the admin commands see it, resolved like the route application resolves it
  * (Camel's rules): the jar's defaults, then {@code ./config/application.properties} or the given
  * file, then system properties, then environment variables ({@code caravan.db.url} = {@code
- * CARAVAN_DB_URL}); {@code {{key}}} placeholders inside values are resolved.
+ * CARAVAN_DB_URL}), then the mounted secret files ({@link SecretFiles}); {@code {{key}}}
+ * placeholders inside values are resolved.
  */
 public final class Settings {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}:]+)(?::([^}]*))?}}");
 
   private final Properties properties = new Properties();
+  private final java.util.Map<String, String> secrets = SecretFiles.read(SecretFiles.folder());
 
   private Settings() {}
 
@@ -54,6 +56,10 @@ public final class Settings {
     }
     if (key.startsWith("env:")) {
       return System.getenv(key.substring(4));
+    }
+    String secret = secrets.get(key); // mounted secret files win, as in the application
+    if (secret != null) {
+      return secret;
     }
     String env = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
     if (env != null) {

@@ -56,8 +56,13 @@ public final class AppHarness implements AutoCloseable {
     }
   }
 
+  /** Sets a configuration key for the next start; null takes an override away. */
   public AppHarness set(String key, String value) {
-    overrides.put(key, value);
+    if (value == null) {
+      overrides.remove(key);
+    } else {
+      overrides.put(key, value);
+    }
     return this;
   }
 

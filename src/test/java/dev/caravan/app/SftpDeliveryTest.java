@@ -176,6 +176,27 @@ class SftpDeliveryTest {
   }
 
   @Test
+  void thePasswordComesFromAMountedSecretFile() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    // a mounted Kubernetes secret or systemd credential: one file per key, named after it
+    Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+    Files.writeString(secrets.resolve("caravan.sftp.password"), SftpTestServer.PASSWORD + "\n");
+    Files.createDirectories(secrets.resolve("..data")); // what a Kubernetes mount also holds
+    System.setProperty("caravan.secrets-dir", secrets.toString());
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
+        AppHarness app = app(server.port(), "").set("caravan.sftp.password", null).start()) {
+      Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("a.dslog"));
+      app.awaitFiles(1);
+      assertThat(app.deliveries())
+          .filteredOn(x -> x.destination().equals("sftp"))
+          .hasSize(2)
+          .allMatch(x -> x.state().equals("VERIFIED"));
+    } finally {
+      System.clearProperty("caravan.secrets-dir");
+    }
+  }
+
+  @Test
   void aWrongPasswordIsQuarantinedQuicklyAsAuth() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("sftp-root"));
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), true);
