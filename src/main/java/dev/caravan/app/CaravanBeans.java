@@ -132,6 +132,15 @@ public class CaravanBeans implements CamelConfiguration {
             Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
     registry.bind("outcome", new FileOutcome(ledger));
     registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
+    registry.bind(
+        "completeness",
+        new dev.caravan.finalize.Completeness(
+            ledger,
+            queue,
+            data.resolve("landing"),
+            destinations,
+            Duration.parse(property(context, "caravan.finalize.quiet", "PT1H")),
+            java.time.Clock.systemUTC()));
     if (Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))) {
       bindDrive(context, ledger, data.resolve("landing"));
     }

@@ -128,6 +128,15 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /** The ledger id of a file, if it holds it. */
+  public OptionalLong id(FileKey key) {
+    try (Connection c = dataSource.getConnection()) {
+      return find(c, key);
+    } catch (SQLException e) {
+      throw new LedgerException("cannot look up " + key, e);
+    }
+  }
+
   /** True when the ledger holds the file in a state that must not be taken again. */
   public boolean contains(FileKey key) {
     return query(
