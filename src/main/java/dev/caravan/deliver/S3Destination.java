@@ -63,6 +63,16 @@ public final class S3Destination {
                   ? Placement.Found.SAME_BYTES
                   : Placement.Found.OTHER_BYTES;
             });
+    if (d.size() > partSize) {
+      // a multipart put cut by a crash leaves parts behind: clear them before a new one
+      int aborted = verifier.abortUnfinished(key(relative));
+      if (aborted > 0) {
+        ledger.event(
+            d.fileId(),
+            "aborted",
+            name + ":" + key(relative) + ": " + aborted + " unfinished multipart upload(s)");
+      }
+    }
     m.setHeader(ArchiveDestination.TARGET, key(relative));
     m.setHeader(KEY, key(relative));
     m.setHeader(METADATA, Map.of(S3Verifier.SHA256_METADATA, d.sha256()));

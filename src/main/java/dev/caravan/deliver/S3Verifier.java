@@ -226,6 +226,44 @@ public final class S3Verifier implements AutoCloseable {
     }
   }
 
+  /**
+   * Aborts the multipart uploads of {@code key} that never completed (a process killed in the
+   * middle): their parts are invisible but stored, and billed. Returns how many.
+   */
+  public int abortUnfinished(String key) throws IOException {
+    try {
+      int n = 0;
+      for (var upload :
+          client
+              .listMultipartUploads(
+                  software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest.builder()
+                      .bucket(store.bucket())
+                      .prefix(key)
+                      .build())
+              .uploads()) {
+        if (upload.key().equals(key)) {
+          client.abortMultipartUpload(
+              software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest.builder()
+                  .bucket(store.bucket())
+                  .key(key)
+                  .uploadId(upload.uploadId())
+                  .build());
+          n++;
+        }
+      }
+      return n;
+    } catch (SdkException e) {
+      throw new IOException(
+          "cannot list the unfinished uploads of s3://"
+              + store.bucket()
+              + "/"
+              + key
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
   private static String md5(Path file) throws IOException {
     try (InputStream in =
         new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {

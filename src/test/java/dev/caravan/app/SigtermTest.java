@@ -56,26 +56,63 @@ class SigtermTest {
 
   @Test
   void killedRepeatedlyMidDeliveryEverythingEndsUpEverywhereExactlyOnce() throws Exception {
-    int n = 40;
+    int logs = 40;
+    int large = 2; // over the part size: multipart puts to S3, cut by the kills
+    int n = logs + large;
+    int perDestination = 2 * logs + large; // raw + CSV of each log, the large files raw
     Path inbox = Files.createDirectories(tmp.resolve("inbox"));
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < logs; i++) {
       Files.write(inbox.resolve("k" + i + ".dslog"), RouteAppContract.variant(50 + i));
+    }
+    java.util.Random bytes = new java.util.Random(7);
+    for (int i = 0; i < large; i++) {
+      byte[] b = new byte[12 * 1024 * 1024 + 777];
+      bytes.nextBytes(b);
+      Files.write(inbox.resolve("big" + i + ".bin"), b);
     }
     Path sftpRoot = Files.createDirectories(tmp.resolve("sftp-root"));
     Path log = tmp.resolve("app.log");
     String url = Ledger.url(null, tmp.resolve("data"));
     try (dev.caravan.testing.SftpTestServer sftp =
-        new dev.caravan.testing.SftpTestServer(sftpRoot, tmp.resolve("hostkey"), true)) {
-      java.util.Map<String, String> env =
+            new dev.caravan.testing.SftpTestServer(sftpRoot, tmp.resolve("hostkey"), true);
+        dev.caravan.testing.S3TestServer s3 =
+            new dev.caravan.testing.S3TestServer(Files.createDirectories(tmp.resolve("s3")))) {
+      dev.caravan.deliver.S3Verifier admin =
+          new dev.caravan.deliver.S3Verifier(
+              new dev.caravan.deliver.S3Verifier.Store(
+                  s3.endpoint(),
+                  "us-east-1",
+                  "logs",
+                  true,
+                  dev.caravan.testing.S3TestServer.ACCESS_KEY,
+                  dev.caravan.testing.S3TestServer.SECRET_KEY,
+                  30_000));
+      admin
+          .client()
+          .createBucket(
+              software.amazon.awssdk.services.s3.model.CreateBucketRequest.builder()
+                  .bucket("logs")
+                  .build());
+      java.util.Map<String, String> env = new java.util.HashMap<>();
+      env.putAll(
           java.util.Map.of(
-              "CARAVAN_DESTINATIONS", "archive,sftp",
+              "CARAVAN_S3_ENABLED", "true",
+              "CARAVAN_S3_ENDPOINT", s3.endpoint(),
+              "CARAVAN_S3_BUCKET", "logs",
+              "CARAVAN_S3_PATH_STYLE", "true",
+              "CARAVAN_S3_ACCESS_KEY", dev.caravan.testing.S3TestServer.ACCESS_KEY,
+              "CARAVAN_S3_SECRET_KEY", dev.caravan.testing.S3TestServer.SECRET_KEY,
+              "CARAVAN_S3_PART_SIZE", "5242880"));
+      env.putAll(
+          java.util.Map.of(
+              "CARAVAN_DESTINATIONS", "archive,sftp,s3",
               "CARAVAN_SFTP_ENABLED", "true",
               "CARAVAN_SFTP_HOST", "127.0.0.1",
               "CARAVAN_SFTP_PORT", Integer.toString(sftp.port()),
               "CARAVAN_SFTP_USER", dev.caravan.testing.SftpTestServer.USER,
               "CARAVAN_SFTP_PASSWORD", dev.caravan.testing.SftpTestServer.PASSWORD,
               "CARAVAN_SFTP_STRICT_HOST_KEY_CHECKING", "no",
-              "CARAVAN_SFTP_BASE", "upload");
+              "CARAVAN_SFTP_BASE", "upload"));
       java.util.Random random = new java.util.Random(42);
       for (int round = 0; round < 3; round++) {
         Process app = start(log, env);
@@ -95,8 +132,8 @@ class SigtermTest {
                       && ledger.deliveries().stream()
                               .filter(x -> x.state().equals("VERIFIED"))
                               .count()
-                          == 4L * n);
-          assertThat(ledger.deliveries()).hasSize(4 * n);
+                          == 3L * perDestination);
+          assertThat(ledger.deliveries()).hasSize(3 * perDestination);
         }
       } finally {
         app.destroy();
@@ -106,12 +143,35 @@ class SigtermTest {
       for (Path dir : List.of(tmp.resolve("archive"), sftpRoot.resolve("upload"))) {
         assertThat(files(dir))
             .as("%s: each file once, no temporary or duplicate copies", dir)
-            .hasSize(2 * n)
+            .hasSize(perDestination)
             .noneMatch(
                 p -> p.toString().contains("(2)") || p.getFileName().toString().startsWith("."));
       }
       assertThat(files(tmp.resolve("data/landing")))
           .noneMatch(p -> p.getFileName().toString().startsWith("."));
+      var objects =
+          admin
+              .client()
+              .listObjectsV2(
+                  software.amazon.awssdk.services.s3.model.ListObjectsV2Request.builder()
+                      .bucket("logs")
+                      .build())
+              .contents();
+      assertThat(objects)
+          .as("S3: each file once")
+          .hasSize(perDestination)
+          .noneMatch(o -> o.key().contains("(2)"));
+      assertThat(
+              admin
+                  .client()
+                  .listMultipartUploads(
+                      software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest.builder()
+                          .bucket("logs")
+                          .build())
+                  .uploads())
+          .as("S3: no unfinished multipart upload left")
+          .isEmpty();
+      admin.close();
     }
     deleteQuietly(tmp);
   }
