@@ -110,13 +110,20 @@ public class CaravanBeans implements CamelConfiguration {
             destinationConfig.sftpBase(),
             new SftpVerifier(destinationConfig.sftp()),
             ledger,
-            queue));
+            queue,
+            destinationConfig.sftpBandwidth()));
     S3Verifier s3 = new S3Verifier(destinationConfig.s3());
     registry.bind("s3Client", s3.client());
     registry.bind(
         "s3",
         new S3Destination(
-            "s3", destinationConfig.s3Prefix(), destinationConfig.s3PartSize(), s3, ledger, queue));
+            "s3",
+            destinationConfig.s3Prefix(),
+            destinationConfig.s3PartSize(),
+            s3,
+            ledger,
+            queue,
+            destinationConfig.s3Bandwidth()));
     List<String> required =
         Arrays.stream(property(context, "caravan.retention.required", "").split(","))
             .map(String::trim)

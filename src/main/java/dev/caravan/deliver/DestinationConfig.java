@@ -43,6 +43,15 @@ public final class DestinationConfig {
         Integer.parseInt(get("caravan.sftp.timeout", "30000")));
   }
 
+  /** Upload limits, bytes per second (0: none), e.g. {@code 2M}. */
+  public Bandwidth sftpBandwidth() {
+    return Bandwidth.parse(get("caravan.sftp.bandwidth", "0"));
+  }
+
+  public Bandwidth s3Bandwidth() {
+    return Bandwidth.parse(get("caravan.s3.bandwidth", "0"));
+  }
+
   public String s3Prefix() {
     return get("caravan.s3.prefix", "");
   }

@@ -29,6 +29,7 @@ public final class S3Destination {
   private final S3Verifier verifier;
   private final Ledger ledger;
   private final DeliveryQueue queue;
+  private final Bandwidth bandwidth;
 
   public S3Destination(
       String name,
@@ -36,7 +37,9 @@ public final class S3Destination {
       long partSize,
       S3Verifier verifier,
       Ledger ledger,
-      DeliveryQueue queue) {
+      DeliveryQueue queue,
+      Bandwidth bandwidth) {
+    this.bandwidth = bandwidth;
     this.name = name;
     this.partSize = partSize;
     this.prefix = prefix.replaceAll("^/+|/+$", "");
@@ -77,6 +80,9 @@ public final class S3Destination {
     m.setHeader(KEY, key(relative));
     m.setHeader(METADATA, Map.of(S3Verifier.SHA256_METADATA, d.sha256()));
     m.setHeader(CONTENT_LENGTH, d.size());
+    if (!m.getHeader(ArchiveDestination.ALREADY_THERE, false, Boolean.class)) {
+      bandwidth.limitBody(exchange, d.local());
+    }
   }
 
   /** HEADs the object; a mismatch fails the attempt. */

@@ -20,9 +20,16 @@ public final class SftpDestination {
   private final SftpVerifier verifier;
   private final Ledger ledger;
   private final DeliveryQueue queue;
+  private final Bandwidth bandwidth;
 
   public SftpDestination(
-      String name, String base, SftpVerifier verifier, Ledger ledger, DeliveryQueue queue) {
+      String name,
+      String base,
+      SftpVerifier verifier,
+      Ledger ledger,
+      DeliveryQueue queue,
+      Bandwidth bandwidth) {
+    this.bandwidth = bandwidth;
     this.name = name;
     // Camel's sftp endpoint takes its folder relative to the login folder and trims leading
     // slashes; the read-back must look where the upload went
@@ -50,6 +57,10 @@ public final class SftpDestination {
               ? Placement.Found.SAME_BYTES
               : Placement.Found.OTHER_BYTES;
         });
+    if (!exchange.getMessage().getHeader(ArchiveDestination.ALREADY_THERE, false, Boolean.class)) {
+      bandwidth.limitBody(
+          exchange, exchange.getProperty(Deliveries.DELIVERY, Delivery.class).local());
+    }
   }
 
   /** Reads the copy back from the server; a mismatch fails the attempt. */

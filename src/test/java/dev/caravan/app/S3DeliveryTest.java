@@ -50,6 +50,8 @@ class S3DeliveryTest {
               .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
               .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY)
               .set("caravan.s3.part-size", Integer.toString(partSize))
+              // uploads read through the limiter (fast enough not to slow the test)
+              .set("caravan.s3.bandwidth", "256M")
               .start()) {
         for (Path sample : Files.list(Samples.LOGS).toList()) {
           Files.copy(sample, app.inbox.resolve(sample.getFileName()));

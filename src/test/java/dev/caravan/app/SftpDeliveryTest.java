@@ -80,7 +80,10 @@ class SftpDeliveryTest {
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false)) {
       Path key = server.authorizeNewKey(tmp.resolve("id_rsa"));
       try (AppHarness app =
-          app(server.port(), "").set("caravan.sftp.private-key", key.toString()).start()) {
+          app(server.port(), "")
+              .set("caravan.sftp.private-key", key.toString())
+              .set("caravan.sftp.bandwidth", "64M")
+              .start()) {
         Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("a.dslog"));
         app.awaitFiles(1);
         assertThat(app.deliveries())
