@@ -54,6 +54,9 @@ public final class CaravanApp {
       main.addInitialProperty("camel.main.routesReloadEnabled", "true");
       main.addInitialProperty("camel.main.routesReloadDirectory", dir);
       main.addInitialProperty("camel.main.routesReloadPattern", "*.camel.yaml");
+      // a saved file replaces its own routes; the others keep running (a file whose routes were
+      // all skipped by their precondition can then be switched on)
+      main.addInitialProperty("camel.main.routesReloadRemoveAllRoutes", "false");
       LOG.info("routes: {}/*.camel.yaml (reloaded when edited)", dir);
     } else {
       main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.camel.yaml");

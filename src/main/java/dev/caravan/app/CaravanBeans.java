@@ -6,6 +6,7 @@ import dev.caravan.deliver.ArchiveDestination;
 import dev.caravan.deliver.CopyChecker;
 import dev.caravan.deliver.Deliveries;
 import dev.caravan.deliver.DestinationConfig;
+import dev.caravan.deliver.Destinations;
 import dev.caravan.deliver.S3Destination;
 import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
@@ -89,13 +90,14 @@ public class CaravanBeans implements CamelConfiguration {
                 millis(context, "caravan.deliver.backoff-max", "600000"),
                 millis(context, "caravan.deliver.lease", "300000")));
     List<String> destinations =
-        Arrays.stream(property(context, "caravan.destinations", "archive").split(","))
+        Arrays.stream(property(context, "caravan.destinations", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .toList();
-    LOG.info("destinations: {}", destinations);
+    // live: every deliver-NAME route loaded from routes/, kept to caravan.destinations if set
+    Destinations current = new Destinations(context, destinations);
     registry.bind("deliveryQueue", queue);
-    registry.bind("deliveries", new Deliveries(queue, destinations));
+    registry.bind("deliveries", new Deliveries(queue, current));
     registry.bind(
         "archive",
         new ArchiveDestination(
@@ -135,7 +137,7 @@ public class CaravanBeans implements CamelConfiguration {
             ledger,
             queue,
             new CopyChecker(destinationConfig),
-            required.isEmpty() ? destinations : required,
+            required.isEmpty() ? current : () -> required,
             Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
     registry.bind("outcome", new FileOutcome(ledger));
     registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
@@ -145,7 +147,7 @@ public class CaravanBeans implements CamelConfiguration {
             ledger,
             queue,
             data.resolve("landing"),
-            destinations,
+            current,
             Duration.parse(property(context, "caravan.finalize.quiet", "PT1H")),
             java.time.Clock.systemUTC()));
     if (Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))) {

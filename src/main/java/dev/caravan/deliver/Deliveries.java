@@ -26,11 +26,14 @@ public final class Deliveries {
   private static final Logger LOG = LoggerFactory.getLogger("caravan.deliver");
 
   private final DeliveryQueue queue;
-  private final List<String> destinations;
+  private final java.util.function.Supplier<List<String>> destinations;
 
-  public Deliveries(DeliveryQueue queue, List<String> destinations) {
+  /**
+   * @param destinations the destinations at the moment of queueing (see {@link Destinations})
+   */
+  public Deliveries(DeliveryQueue queue, java.util.function.Supplier<List<String>> destinations) {
     this.queue = queue;
-    this.destinations = List.copyOf(destinations);
+    this.destinations = destinations;
   }
 
   /** Queues the artifact in the body (the raw file, or a derived one) for every destination. */
@@ -50,7 +53,7 @@ public final class Deliveries {
         sha,
         Files.size(file.toPath()),
         m.getHeader(IntakeHeaders.LOG_START, Instant.class),
-        destinations);
+        destinations.get());
   }
 
   /** Due deliveries to one destination, claimed for this attempt. */

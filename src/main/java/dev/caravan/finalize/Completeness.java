@@ -53,7 +53,7 @@ public final class Completeness {
   private final DeliveryQueue queue;
   private final Watermarks watermarks;
   private final Path landingDir;
-  private final List<String> destinations;
+  private final java.util.function.Supplier<List<String>> destinations;
   private final Duration quiet;
   private final Clock clock;
 
@@ -61,7 +61,7 @@ public final class Completeness {
       Ledger ledger,
       DeliveryQueue queue,
       Path landingDir,
-      List<String> destinations,
+      java.util.function.Supplier<List<String>> destinations,
       Duration quiet,
       Clock clock) {
     this.ledger = ledger;
@@ -95,7 +95,7 @@ public final class Completeness {
     }
     int made = 0;
     for (var bySource : days.entrySet()) {
-      for (String destination : destinations) {
+      for (String destination : destinations.get()) {
         for (var day : bySource.getValue().entrySet()) {
           String key = bySource.getKey() + "|" + destination + "|" + day.getKey();
           if (!finalized.contains(key)
@@ -253,7 +253,7 @@ public final class Completeness {
       }
     }
     for (var bySource : days.entrySet()) {
-      for (String destination : destinations) {
+      for (String destination : destinations.get()) {
         LocalDate until = null;
         for (LocalDate day : bySource.getValue().keySet()) {
           if (!verified.containsKey(bySource.getKey() + "|" + destination + "|" + day)) {

@@ -31,24 +31,26 @@ public final class Retention {
   private final Ledger ledger;
   private final DeliveryQueue queue;
   private final CopyChecker checker;
-  private final List<String> required;
+  private final java.util.function.Supplier<List<String>> requiredNow;
+  private List<String> required = List.of();
   private final Duration after;
 
   public Retention(
       Ledger ledger,
       DeliveryQueue queue,
       CopyChecker checker,
-      List<String> required,
+      java.util.function.Supplier<List<String>> required,
       Duration after) {
     this.ledger = ledger;
     this.queue = queue;
     this.checker = checker;
-    this.required = List.copyOf(required);
+    this.requiredNow = required;
     this.after = after;
   }
 
   /** One pass over the ledger; returns how many files had their local copies deleted. */
   public int sweep() {
+    required = List.copyOf(requiredNow.get());
     int deleted = 0;
     for (long id : ledger.retentionCandidates()) {
       try {
