@@ -82,13 +82,19 @@ class SftpIntakeTest {
   void aFileStillBeingWrittenIsTakenOnlyWhenWhole() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("sftp-root"));
     Path outbox = Files.createDirectories(root.resolve("outbox"));
+    // SFTP gives times in whole seconds, and a writer can stall on a busy machine: the gate must
+    // be wider than both (the defaults are 5 s and 1 s)
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
-        AppHarness app = app(server.port()).start()) {
+        AppHarness app =
+            app(server.port())
+                .set("caravan.sftp-intake.min-age", "2500")
+                .set("caravan.sftp-intake.check-interval", "1000")
+                .start()) {
       Path growing = outbox.resolve("growing.bin");
       byte[] chunk = new byte[4096];
       Random random = new Random(3);
       try (OutputStream out = Files.newOutputStream(growing, StandardOpenOption.CREATE_NEW)) {
-        for (int i = 0; i < 25; i++) { // 2.5 s of writing, with the gate at 1 s
+        for (int i = 0; i < 30; i++) { // 3 s of writing
           random.nextBytes(chunk);
           out.write(chunk);
           out.flush();
@@ -99,7 +105,7 @@ class SftpIntakeTest {
       Thread.sleep(1500);
       List<FileRow> files = app.files();
       assertThat(files).hasSize(1);
-      assertThat(files.get(0).size()).isEqualTo(25 * 4096);
+      assertThat(files.get(0).size()).isEqualTo(30 * 4096);
       assertThat(files.get(0).sha256()).isEqualTo(Landing.sha256(growing));
     }
   }
