@@ -38,3 +38,4 @@ end=$(date +%s.%N)
 secs=$(echo "$end - $start" | bc)
 echo "$n files (raw + CSV each, verified) in $secs s: $(echo "scale=1; $n / $secs" | bc) files/s"
 grep "\[caravan\]" app.log | tail -3 | cut -c1-160
+echo "peak RSS of the JVM: $(( $(awk '/VmHWM/ {print $2}' /proc/$pid/status) / 1024 )) MiB (JAVA_OPTS: ${JAVA_OPTS:-none})"
