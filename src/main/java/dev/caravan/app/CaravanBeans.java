@@ -19,6 +19,8 @@ import dev.caravan.intake.drive.DriveSettings;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerIdempotentRepository;
+import dev.caravan.observe.CaravanMetrics;
+import dev.caravan.observe.LedgerFigures;
 import dev.caravan.retention.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +141,8 @@ public class CaravanBeans implements CamelConfiguration {
             new CopyChecker(destinationConfig),
             required.isEmpty() ? current : () -> required,
             Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
-    registry.bind("outcome", new FileOutcome(ledger));
+    FileOutcome outcome = new FileOutcome(ledger);
+    registry.bind("outcome", outcome);
     registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
     registry.bind(
         "completeness",
@@ -150,9 +153,11 @@ public class CaravanBeans implements CamelConfiguration {
             current,
             Duration.parse(property(context, "caravan.finalize.quiet", "PT1H")),
             java.time.Clock.systemUTC()));
-    if (Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))) {
-      bindDrive(context, ledger, data.resolve("landing"));
-    }
+    DriveIntake drive =
+        Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))
+            ? bindDrive(context, ledger, data.resolve("landing"))
+            : null;
+    bindMetrics(context, ledger, outcome, drive);
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
     registry.bind(
@@ -174,7 +179,7 @@ public class CaravanBeans implements CamelConfiguration {
    * google-drive endpoints authenticate alike), the route's bean and its health check. A missing or
    * unreadable credential stops the start here, with a message naming the file.
    */
-  private static void bindDrive(CamelContext context, Ledger ledger, Path landingDir) {
+  private static DriveIntake bindDrive(CamelContext context, Ledger ledger, Path landingDir) {
     DriveSettings settings =
         DriveSettings.from(k -> context.getPropertiesComponent().resolveProperty(k).orElse(null));
     DriveClients clients = new DriveClients(settings);
@@ -196,6 +201,45 @@ public class CaravanBeans implements CamelConfiguration {
         "Drive intake: folder {}, API {}",
         settings.folderId() != null ? settings.folderId() : "named '" + settings.folderName() + "'",
         settings.rootUrl());
+    return intake;
+  }
+
+  /**
+   * Caravan's figures for {@code /observe/metrics} (Micrometer, when camel.metrics is on) and JMX,
+   * refreshed by the observe route. Published once the context runs: camel-main sets up the meter
+   * registry after the beans.
+   */
+  private static void bindMetrics(
+      CamelContext context, Ledger ledger, FileOutcome outcome, DriveIntake drive) {
+    CaravanMetrics metrics =
+        new CaravanMetrics(
+            new LedgerFigures(ledger),
+            () -> {
+              java.util.Map<String, java.time.Instant> polls =
+                  new java.util.HashMap<>(outcome.lastPolls());
+              if (drive != null && drive.lastSuccess() != null) {
+                polls.put(DriveIntake.SOURCE, drive.lastSuccess());
+              }
+              return polls;
+            });
+    context.getRegistry().bind("caravanMetrics", metrics);
+    try {
+      context.addStartupListener(
+          (ctx, alreadyStarted) ->
+              metrics.start(
+                  ctx.getRegistry()
+                      .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class),
+                  ctx.getName()));
+      context.addService(
+          new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+              metrics.stop();
+            }
+          });
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set up Caravan's metrics", e);
+    }
   }
 
   private static Duration millis(CamelContext context, String key, String defaultValue) {

@@ -23,6 +23,13 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   private final AtomicInteger taken = new AtomicInteger();
   private final AtomicInteger duplicates = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final java.util.Map<String, java.time.Instant> lastPolls =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The last poll that worked, per source (for the metrics). */
+  public java.util.Map<String, java.time.Instant> lastPolls() {
+    return java.util.Map.copyOf(lastPolls);
+  }
 
   public FileOutcome(Ledger ledger) {
     this.ledger = ledger;
@@ -63,6 +70,9 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
 
   @Override
   public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+    // file: is the local inbox, sftp: the SFTP source (their routes set the same source names)
+    String scheme = endpoint.getEndpointUri().replaceFirst(":.*", "");
+    lastPolls.put("file".equals(scheme) ? "local" : scheme, java.time.Instant.now());
     if (polledMessages > 0) {
       LOG.info(
           "poll of {}: {} file(s) looked at; so far {} taken, {} duplicate(s), {} failed",
