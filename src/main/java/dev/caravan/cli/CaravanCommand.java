@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       ConvertCommand.class,
       LedgerCommand.class,
       CheckCommand.class,
-      DriveCommand.class
+      DriveCommand.class,
+      StatusCommand.class
     })
 public final class CaravanCommand implements Runnable {
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
     name = "ledger",
     mixinStandardHelpOptions = true,
     description = {
-      "The ledger: files (default), deliveries, show ID (one file's history),",
+      "The ledger: files (default), list (files, filtered), deliveries, show ID (one file's history),",
       "requeue [ID] [--destination NAME] (quarantined deliveries back in the queue),",
       "lock ID / unlock ID (a locked file is never copied or deleted)."
     })
@@ -33,7 +33,7 @@ public final class LedgerCommand implements Callable<Integer> {
       arity = "0..1",
       defaultValue = "files",
       paramLabel = "WHAT",
-      description = "files, deliveries, show, requeue, lock or unlock")
+      description = "files, list, deliveries, show, requeue, lock or unlock")
   String what;
 
   @Parameters(
@@ -49,8 +49,24 @@ public final class LedgerCommand implements Callable<Integer> {
   @Option(
       names = "--destination",
       paramLabel = "NAME",
-      description = "requeue: only the deliveries to this destination.")
+      description =
+          "requeue: only the deliveries to this destination; list: files with a delivery there.")
   String destination;
+
+  @Option(
+      names = "--state",
+      paramLabel = "STATE",
+      description = "list: files in this state (DONE, FAILED, DUPLICATE, RECEIVED, RETRY).")
+  String state;
+
+  @Option(
+      names = "--since",
+      paramLabel = "WHEN",
+      description = "list: files first seen at or after this (2026-03-01 or an ISO instant).")
+  String since;
+
+  @Option(names = "--json", description = "JSON for scripts instead of a table.")
+  boolean json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -65,6 +81,7 @@ public final class LedgerCommand implements Callable<Integer> {
             settings.get("caravan.db.password"))) {
       switch (what) {
         case "files" -> printFiles(out, ledger.files());
+        case "list" -> printFiles(out, list(ledger));
         case "deliveries" -> printDeliveries(out, ledger.deliveries());
         case "show" -> {
           if (id == null) {
@@ -74,6 +91,15 @@ public final class LedgerCommand implements Callable<Integer> {
           if (file.isEmpty()) {
             out.println("no file " + id + " in the ledger");
             return 1;
+          }
+          if (json) {
+            Json.print(
+                out,
+                java.util.Map.of(
+                    "file", file.get(),
+                    "deliveries", ledger.deliveriesOf(id),
+                    "events", ledger.events(id)));
+            return 0;
           }
           printFiles(out, List.of(file.get()));
           out.println();
@@ -111,7 +137,35 @@ public final class LedgerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void printFiles(PrintStream out, List<FileRow> files) {
+  /** The files the filters keep. */
+  private List<FileRow> list(Ledger ledger) {
+    java.time.Instant from = null;
+    if (since != null) {
+      from =
+          since.length() == 10
+              ? java.time.LocalDate.parse(since).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+              : java.time.Instant.parse(since);
+    }
+    java.util.Set<Long> there =
+        destination == null
+            ? null
+            : ledger.deliveries().stream()
+                .filter(d -> d.destination().equals(destination))
+                .map(dev.caravan.ledger.DeliveryRow::fileId)
+                .collect(java.util.stream.Collectors.toSet());
+    java.time.Instant after = from;
+    return ledger.files().stream()
+        .filter(f -> state == null || f.state().equalsIgnoreCase(state))
+        .filter(f -> after == null || !f.firstSeen().isBefore(after))
+        .filter(f -> there == null || there.contains(f.id()))
+        .toList();
+  }
+
+  private void printFiles(PrintStream out, List<FileRow> files) {
+    if (json) {
+      Json.print(out, files);
+      return;
+    }
     out.printf(
         "%-5s %-10s %-9s %-9s %-12s %-24s %s%n",
         "id", "state", "kind", "size", "sha256", "first seen", "source:path  error");
@@ -131,7 +185,11 @@ public final class LedgerCommand implements Callable<Integer> {
     out.println(files.size() + " file(s)");
   }
 
-  private static void printDeliveries(PrintStream out, List<DeliveryRow> deliveries) {
+  private void printDeliveries(PrintStream out, List<DeliveryRow> deliveries) {
+    if (json) {
+      Json.print(out, deliveries);
+      return;
+    }
     out.printf(
         "%-5s %-5s %-10s %-11s %-9s %-8s %-14s %s%n",
         "id",

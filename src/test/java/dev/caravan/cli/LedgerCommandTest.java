@@ -21,11 +21,17 @@ class LedgerCommandTest {
   @TempDir Path tmp;
 
   private String run(String... args) {
+    return run(0, args);
+  }
+
+  private String run(int exit, String... args) {
     PrintStream old = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      assertThat(CaravanCommand.execute(args)).isZero();
+      assertThat(CaravanCommand.execute(args))
+          .as(out.toString(StandardCharsets.UTF_8))
+          .isEqualTo(exit);
     } finally {
       System.setOut(old);
     }
@@ -51,6 +57,45 @@ class LedgerCommandTest {
       q.failed(q.claim("sftp", 1).get(0), "auth", true, "Auth fail");
     }
     String cfg = config.toString();
+    // status: the quarantined delivery waits for an operator, so exit 1
+    assertThat(run(1, "status", "--config", cfg))
+        .contains("local")
+        .contains("files.RECEIVED=1")
+        .contains("deliveries.QUARANTINED=1")
+        .contains("1 quarantined deliveries wait for you");
+    com.fasterxml.jackson.databind.JsonNode status =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(run(1, "status", "--json", "--config", cfg));
+    assertThat(status.at("/destinations/sftp/deliveries.QUARANTINED").asLong()).isEqualTo(1);
+    assertThat(status.at("/destinations/sftp/backlog").asLong()).isEqualTo(1);
+    assertThat(status.at("/sources/local/files.RECEIVED").asLong()).isEqualTo(1);
+    // list, filtered, as JSON
+    com.fasterxml.jackson.databind.JsonNode listed =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                run(
+                    "ledger",
+                    "list",
+                    "--state",
+                    "received",
+                    "--destination",
+                    "sftp",
+                    "--since",
+                    "2020-01-01",
+                    "--json",
+                    "--config",
+                    cfg));
+    assertThat(listed).hasSize(1);
+    assertThat(listed.get(0).get("sha256").asText()).isEqualTo(sha);
+    assertThat(listed.get(0).get("firstSeen").asText()).endsWith("Z");
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run("ledger", "list", "--state", "DONE", "--json", "--config", cfg)))
+        .isEmpty();
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run("ledger", "list", "--destination", "s3", "--json", "--config", cfg)))
+        .isEmpty();
     assertThat(run("ledger", "--config", cfg)).contains("local:a/x.dslog").contains("1 file(s)");
     assertThat(run("ledger", "deliveries", "--config", cfg))
         .contains("QUARANTINED")
@@ -63,5 +108,13 @@ class LedgerCommandTest {
         .contains("quarantined")
         .contains("locked");
     assertThat(run("ledger", "unlock", Long.toString(id), "--config", cfg)).contains("unlocked");
+    com.fasterxml.jackson.databind.JsonNode shown =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(run("ledger", "show", Long.toString(id), "--json", "--config", cfg));
+    assertThat(shown.at("/file/id").asLong()).isEqualTo(id);
+    assertThat(shown.at("/deliveries/0/destination").asText()).isEqualTo("sftp");
+    assertThat(shown.get("events").toString()).contains("locked").contains("unlocked");
+    // nothing quarantined any more
+    assertThat(run("status", "--config", cfg)).doesNotContain("wait for you");
   }
 }
