@@ -211,6 +211,22 @@ public class CaravanBeans implements CamelConfiguration {
    */
   private static void bindMetrics(
       CamelContext context, Ledger ledger, FileOutcome outcome, DriveIntake drive) {
+    String sourceQuiet = property(context, "caravan.watchdog.source-quiet", "");
+    String destinationQuiet = property(context, "caravan.watchdog.destination-quiet", "");
+    dev.caravan.observe.Watchdog watchdog =
+        new dev.caravan.observe.Watchdog(
+            new dev.caravan.observe.Watchdog.Settings(
+                sourceQuiet.isBlank() ? null : Duration.parse(sourceQuiet),
+                destinationQuiet.isBlank() ? null : Duration.parse(destinationQuiet),
+                property(context, "caravan.watchdog.webhook.stale", ""),
+                property(context, "caravan.watchdog.webhook.ok", "")),
+            () ->
+                context.getRoutes().stream()
+                    .map(org.apache.camel.Route::getRouteId)
+                    .filter(id -> id.startsWith("intake-"))
+                    .map(id -> id.substring("intake-".length()))
+                    .toList(),
+            java.time.Clock.systemUTC());
     CaravanMetrics metrics =
         new CaravanMetrics(
             new LedgerFigures(ledger),
@@ -221,15 +237,18 @@ public class CaravanBeans implements CamelConfiguration {
                 polls.put(DriveIntake.SOURCE, drive.lastSuccess());
               }
               return polls;
-            });
+            },
+            watchdog);
     context.getRegistry().bind("caravanMetrics", metrics);
     try {
       context.addStartupListener(
-          (ctx, alreadyStarted) ->
-              metrics.start(
-                  ctx.getRegistry()
-                      .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class),
-                  ctx.getName()));
+          (ctx, alreadyStarted) -> {
+            org.apache.camel.health.HealthCheckRegistry.get(ctx).register(watchdog);
+            metrics.start(
+                ctx.getRegistry()
+                    .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class),
+                ctx.getName());
+          });
       context.addService(
           new org.apache.camel.support.service.ServiceSupport() {
             @Override

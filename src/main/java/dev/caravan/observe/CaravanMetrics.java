@@ -35,6 +35,7 @@ public final class CaravanMetrics implements DynamicMBean {
 
   private final LedgerFigures ledger;
   private final Supplier<Map<String, Instant>> lastPolls;
+  private final Watchdog watchdog;
   private final Map<String, MultiGauge> gauges = new LinkedHashMap<>();
   private volatile Map<String, Double> attributes = Map.of();
   private MeterRegistry registry;
@@ -42,10 +43,13 @@ public final class CaravanMetrics implements DynamicMBean {
 
   /**
    * @param lastPolls the last successful poll of each source
+   * @param watchdog told the figures after each refresh, or null
    */
-  public CaravanMetrics(LedgerFigures ledger, Supplier<Map<String, Instant>> lastPolls) {
+  public CaravanMetrics(
+      LedgerFigures ledger, Supplier<Map<String, Instant>> lastPolls, Watchdog watchdog) {
     this.ledger = ledger;
     this.lastPolls = lastPolls;
+    this.watchdog = watchdog;
   }
 
   /** Publishes to Micrometer too (null: JMX only) and registers the MBean. */
@@ -97,6 +101,9 @@ public final class CaravanMetrics implements DynamicMBean {
           .add(MultiGauge.Row.of(Tags.of(f.labels().toArray(String[]::new)), f.value()));
     }
     attributes = attrs;
+    if (watchdog != null) {
+      watchdog.evaluate(figures);
+    }
     if (registry != null) {
       for (var e : rows.entrySet()) {
         gauges

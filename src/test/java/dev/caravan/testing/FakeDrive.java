@@ -233,21 +233,24 @@ public final class FakeDrive implements AutoCloseable {
   // --- HTTP
 
   private void handle(HttpExchange x) throws IOException {
-    int status = 500;
     try {
-      status = route(x);
+      route(x);
     } catch (RuntimeException e) {
       send(x, 500, error(500, "backendError", e.toString()));
     } finally {
-      requests.add(
-          new Request(
-              x.getRequestMethod(),
-              x.getRequestURI().getPath(),
-              query(x.getRequestURI().getRawQuery()),
-              Instant.now(),
-              status));
       x.close();
     }
+  }
+
+  /** Recorded before the answer goes out, so a client never sees an answer not yet recorded. */
+  private void record(HttpExchange x, int status) {
+    requests.add(
+        new Request(
+            x.getRequestMethod(),
+            x.getRequestURI().getPath(),
+            query(x.getRequestURI().getRawQuery()),
+            Instant.now(),
+            status));
   }
 
   private int route(HttpExchange x) throws IOException {
@@ -337,6 +340,7 @@ public final class FakeDrive implements AutoCloseable {
     byte[] body = f.content;
     AtomicInteger cut = cuts.get(f.id);
     AtomicInteger bad = corrupt.get(f.id);
+    record(x, 200);
     if (cut != null && cut.get() > 0) {
       cut.decrementAndGet();
       x.sendResponseHeaders(200, body.length);
@@ -456,7 +460,8 @@ public final class FakeDrive implements AutoCloseable {
     }
   }
 
-  private static int send(HttpExchange x, int status, byte[] body) throws IOException {
+  private int send(HttpExchange x, int status, byte[] body) throws IOException {
+    record(x, status);
     x.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
     x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = x.getResponseBody()) {
