@@ -25,8 +25,20 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--routes", paramLabel = "DIR", description = "A folder of *.camel.yaml routes.")
   Path routes;
 
+  @Option(
+      names = "--dry-run",
+      description = "List what would be taken and delivered; start nothing, change nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() throws Exception {
+    if (dryRun) {
+      return new DryRun(
+              dev.caravan.app.Settings.load(config),
+              routes != null ? routes : Path.of("routes"),
+              System.out)
+          .run();
+    }
     // Camel main installs the shutdown hook: in-flight files finish, the rest wait for the next
     // start.
     CaravanApp.create(config, routes, Map.of()).run();
