@@ -219,7 +219,11 @@ public class CaravanBeans implements CamelConfiguration {
                 sourceQuiet.isBlank() ? null : Duration.parse(sourceQuiet),
                 destinationQuiet.isBlank() ? null : Duration.parse(destinationQuiet),
                 property(context, "caravan.watchdog.webhook.stale", ""),
-                property(context, "caravan.watchdog.webhook.ok", "")),
+                property(context, "caravan.watchdog.webhook.ok", ""),
+                property(context, "caravan.watchdog.webhook.start", ""),
+                property(context, "caravan.watchdog.webhook.success", ""),
+                property(context, "caravan.watchdog.webhook.failure", ""),
+                Duration.parse(property(context, "caravan.watchdog.heartbeat", "PT5M"))),
             () ->
                 context.getRoutes().stream()
                     .map(org.apache.camel.Route::getRouteId)
@@ -244,6 +248,7 @@ public class CaravanBeans implements CamelConfiguration {
       context.addStartupListener(
           (ctx, alreadyStarted) -> {
             org.apache.camel.health.HealthCheckRegistry.get(ctx).register(watchdog);
+            watchdog.started();
             metrics.start(
                 ctx.getRegistry()
                     .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class),

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * has verified nothing for longer than {@code caravan.watchdog.destination-quiet}. Each change is
  * logged once (WARN when stale, INFO when fresh again), and can call a webhook in the style of
  * healthchecks.io: the stale URL when something goes stale, the ok URL when all is fresh again.
+ * Also in that style: the start URL once the application runs, the success URL as a heartbeat (at
+ * most every {@code heartbeat}) while nothing is stale, the failure URL when more files have failed
+ * or more deliveries are quarantined than at the last look.
  */
 public final class Watchdog extends AbstractHealthCheck {
 
@@ -30,7 +33,14 @@ public final class Watchdog extends AbstractHealthCheck {
 
   /** What the watchdog looks at, from the ledger's figures and the running routes. */
   public record Settings(
-      Duration sourceQuiet, Duration destinationQuiet, String staleUrl, String okUrl) {}
+      Duration sourceQuiet,
+      Duration destinationQuiet,
+      String staleUrl,
+      String okUrl,
+      String startUrl,
+      String successUrl,
+      String failureUrl,
+      Duration heartbeat) {}
 
   private final Settings settings;
   private final Supplier<Collection<String>> sources;
@@ -39,6 +49,8 @@ public final class Watchdog extends AbstractHealthCheck {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<String, String> stale = new ConcurrentHashMap<>();
+  private double failuresSeen = -1;
+  private Instant lastSuccess;
 
   /**
    * @param sources the running intakes (local, sftp, drive), watched even before their first file
@@ -51,12 +63,34 @@ public final class Watchdog extends AbstractHealthCheck {
     this.started = clock.instant();
   }
 
+  /** The application runs: the start webhook. */
+  public void started() {
+    call(settings.startUrl(), "started");
+  }
+
   /** Looks at the latest figures; called after each refresh of the metrics. */
   public synchronized void evaluate(Iterable<LedgerFigures.Figure> figures) {
     Instant now = clock.instant();
+    double failures = 0;
+    for (LedgerFigures.Figure f : figures) {
+      boolean failedFile = f.name().equals("caravan.files") && f.labels().get(3).equals("FAILED");
+      boolean quarantined =
+          f.name().equals("caravan.deliveries") && f.labels().get(3).equals("QUARANTINED");
+      if (failedFile || quarantined) {
+        failures += f.value();
+      }
+    }
+    if (failuresSeen >= 0 && failures > failuresSeen) {
+      call(
+          settings.failureUrl(),
+          (long) (failures - failuresSeen)
+              + " more failed file(s) or quarantined delivery(ies): see caravan status");
+    }
+    failuresSeen = failures;
     Map<String, Instant> newest = new TreeMap<>();
     Map<String, Instant> lastVerified = new TreeMap<>();
     Map<String, Double> backlog = new TreeMap<>();
+    Map<String, Double> waiting = new TreeMap<>(); // the oldest undelivered file's wait, seconds
     for (String s : sources.get()) {
       newest.put(s, started);
     }
@@ -74,6 +108,7 @@ public final class Watchdog extends AbstractHealthCheck {
             backlog.merge(label, f.value(), Double::sum);
           }
         }
+        case "caravan.oldest.undelivered.age.seconds" -> waiting.put(label, f.value());
         default -> {}
       }
     }
@@ -90,7 +125,11 @@ public final class Watchdog extends AbstractHealthCheck {
       backlog.forEach(
           (destination, n) -> {
             Instant t = lastVerified.getOrDefault(destination, started);
-            if (n > 0 && later(t, started).plus(settings.destinationQuiet()).isBefore(now)) {
+            double waited = waiting.getOrDefault(destination, 0.0);
+            // files have waited that long, and nothing was verified there for that long
+            if (n > 0
+                && waited > settings.destinationQuiet().toSeconds()
+                && later(t, started).plus(settings.destinationQuiet()).isBefore(now)) {
               now_.put(
                   "destination " + destination,
                   n.longValue() + " waiting, nothing verified since " + later(t, started));
@@ -114,6 +153,13 @@ public final class Watchdog extends AbstractHealthCheck {
       call(settings.staleUrl(), String.join("; ", stale.keySet()));
     } else if (wasStale && stale.isEmpty()) {
       call(settings.okUrl(), "fresh");
+    }
+    if (stale.isEmpty()
+        && (lastSuccess == null
+            || settings.heartbeat() == null
+            || !lastSuccess.plus(settings.heartbeat()).isAfter(now))) {
+      lastSuccess = now;
+      call(settings.successUrl(), "ok");
     }
   }
 

@@ -81,6 +81,33 @@ class WatchdogTest {
   }
 
   @Test
+  void startHeartbeatAndFailureWebhooks() throws Exception {
+    try (AppHarness app =
+        new AppHarness(tmp, null)
+            .set("caravan.metrics.refresh", "200")
+            .set("caravan.watchdog.webhook.start", hook("/uuid/start"))
+            .set("caravan.watchdog.webhook.success", hook("/uuid"))
+            .set("caravan.watchdog.webhook.failure", hook("/uuid/fail"))
+            .set("caravan.watchdog.heartbeat", "PT1H")
+            .start()) {
+      await(Duration.ofSeconds(10), "start and a heartbeat", () -> calls.size() >= 2);
+      // a file that cannot be decoded: FAILED in the ledger
+      Files.write(app.inbox.resolve("bad.dslog"), new byte[] {1, 2, 3});
+      app.awaitFiles(1);
+      await(
+          Duration.ofSeconds(10),
+          "the failure webhook",
+          () -> calls.stream().anyMatch(c -> c.startsWith("/uuid/fail")));
+      Thread.sleep(1000);
+      assertThat(calls) // the calls are asynchronous: their order is not fixed
+          .containsExactlyInAnyOrder(
+              "/uuid/start started",
+              "/uuid ok", // one heartbeat an hour
+              "/uuid/fail 1 more failed file(s) or quarantined delivery(ies): see caravan status");
+    }
+  }
+
+  @Test
   void aDestinationThatVerifiesNothingWhileFilesWaitIsStale() throws Exception {
     try (AppHarness app =
         new AppHarness(tmp, null)
