@@ -42,7 +42,11 @@ public final class CheckCommand implements Callable<Integer> {
             Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
             settings.get("caravan.db.user"),
             settings.get("caravan.db.password"))) {
-      result = new Audit(ledger, new DestinationConfig(settings::get)).run(destination, repair);
+      Progress progress = new Progress("checking");
+      result =
+          new Audit(ledger, new DestinationConfig(settings::get))
+              .run(destination, repair, progress::show);
+      progress.end();
     }
     for (Audit.Bad b : result.bad()) {
       DeliveryRow d = b.delivery();

@@ -116,7 +116,13 @@ public final class ConvertCommand implements Callable<Integer> {
     for (String p : problems) {
       report.println("FAILED " + p);
     }
+    // with -q only failures are printed: a bar shows the rest is moving (on a terminal only)
+    Progress progress = new Progress("converting");
+    int done = 0;
     for (Job job : jobs) {
+      if (quiet && !stdout) {
+        progress.show(done++, jobs.size());
+      }
       ConversionResult r;
       if (stdout) {
         OutputStream o = new BufferedOutputStream(System.out, 1 << 16);
@@ -134,6 +140,7 @@ public final class ConvertCommand implements Callable<Integer> {
         report.println(describe(r));
       }
     }
+    progress.end();
     double seconds = (System.nanoTime() - started) / 1e9;
     report.printf(
         Locale.ROOT,

@@ -37,16 +37,26 @@ public final class Audit {
    * ones are queued again (a changed copy is never overwritten: the new one gets the next name).
    */
   public Result run(String destination, boolean repair) {
+    return run(destination, repair, (done, total) -> {});
+  }
+
+  /** Like {@link #run(String, boolean)}, telling {@code progress} (checked, total) as it goes. */
+  public Result run(
+      String destination,
+      boolean repair,
+      java.util.function.BiConsumer<Integer, Integer> progress) {
     DeliveryQueue queue = new DeliveryQueue(ledger, DeliveryQueue.Policy.DEFAULT);
     List<Bad> bad = new ArrayList<>();
     int checked = 0;
+    List<DeliveryRow> verified =
+        ledger.deliveries().stream()
+            .filter(d -> d.state().equals(DeliveryQueue.VERIFIED))
+            .filter(d -> destination == null || d.destination().equals(destination))
+            .toList();
     try (CopyChecker checker = new CopyChecker(config)) {
-      for (DeliveryRow d : ledger.deliveries()) {
-        if (!d.state().equals(DeliveryQueue.VERIFIED)
-            || (destination != null && !d.destination().equals(destination))) {
-          continue;
-        }
+      for (DeliveryRow d : verified) {
         checked++;
+        progress.accept(checked, verified.size());
         Optional<String> problem = checker.problem(d);
         if (problem.isPresent()) {
           bad.add(new Bad(d, problem.get()));
