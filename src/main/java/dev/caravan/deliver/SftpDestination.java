@@ -43,7 +43,8 @@ public final class SftpDestination {
    * Chooses the remote path of the {@link Delivery} in the body; the body becomes the local file.
    */
   public void plan(Exchange exchange) throws IOException, InvalidPayloadException {
-    String sha = exchange.getMessage().getMandatoryBody(Delivery.class).sha256();
+    Delivery d = exchange.getMessage().getMandatoryBody(Delivery.class);
+    String sha = d.sha256();
     Placement.choose(
         exchange,
         name,
@@ -58,8 +59,7 @@ public final class SftpDestination {
               : Placement.Found.OTHER_BYTES;
         });
     if (!exchange.getMessage().getHeader(ArchiveDestination.ALREADY_THERE, false, Boolean.class)) {
-      bandwidth.limitBody(
-          exchange, exchange.getProperty(Deliveries.DELIVERY, Delivery.class).local());
+      bandwidth.limitBody(exchange, d.local());
     }
   }
 

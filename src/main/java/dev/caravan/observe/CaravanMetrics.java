@@ -129,10 +129,6 @@ public final class CaravanMetrics implements DynamicMBean {
     return s.toString();
   }
 
-  public Map<String, Double> figures() {
-    return attributes;
-  }
-
   // --- DynamicMBean
 
   @Override

@@ -33,7 +33,7 @@ public final class LedgerFigures {
     try (Connection c = ledger.dataSource().getConnection()) {
       rows(
           c,
-          "SELECT source, state, COUNT(*), MAX(first_seen) FROM files GROUP BY source, state",
+          "SELECT source, state, COUNT(*) FROM files GROUP BY source, state",
           rs -> {
             out.add(
                 new Figure(

@@ -31,8 +31,7 @@ public final class Retention {
   private final Ledger ledger;
   private final DeliveryQueue queue;
   private final CopyChecker checker;
-  private final java.util.function.Supplier<List<String>> requiredNow;
-  private List<String> required = List.of();
+  private final java.util.function.Supplier<List<String>> required;
   private final Duration after;
 
   public Retention(
@@ -44,17 +43,17 @@ public final class Retention {
     this.ledger = ledger;
     this.queue = queue;
     this.checker = checker;
-    this.requiredNow = required;
+    this.required = required;
     this.after = after;
   }
 
   /** One pass over the ledger; returns how many files had their local copies deleted. */
   public int sweep() {
-    required = List.copyOf(requiredNow.get());
+    List<String> requiredNow = List.copyOf(required.get()); // the destinations of this pass
     int deleted = 0;
     for (long id : ledger.retentionCandidates()) {
       try {
-        if (sweep(id)) {
+        if (sweep(id, requiredNow)) {
           deleted++;
         }
       } catch (LedgerException e) {
@@ -64,7 +63,7 @@ public final class Retention {
     return deleted;
   }
 
-  private boolean sweep(long id) {
+  private boolean sweep(long id, List<String> required) {
     List<DeliveryRow> deliveries = ledger.deliveriesOf(id);
     Instant cutoff = Instant.now().minus(after);
     List<DeliveryRow> needed = new ArrayList<>();

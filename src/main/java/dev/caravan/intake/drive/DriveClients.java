@@ -32,14 +32,10 @@ public final class DriveClients implements GoogleDriveClientFactory {
   /** Read-only: Caravan never changes or deletes anything on Drive. */
   public static final List<String> SCOPES = List.of(DriveScopes.DRIVE_READONLY);
 
-  private final DriveSettings settings;
-  private final GoogleCredentials credentials;
   private final Drive drive;
 
   public DriveClients(DriveSettings settings) {
-    this.settings = settings;
-    this.credentials = credentials(settings);
-    HttpCredentialsAdapter auth = new HttpCredentialsAdapter(credentials);
+    HttpCredentialsAdapter auth = new HttpCredentialsAdapter(credentials(settings));
     HttpRequestInitializer init =
         request -> {
           auth.initialize(request); // bearer token, and one refresh on a 401
@@ -134,9 +130,5 @@ public final class DriveClients implements GoogleDriveClientFactory {
       throw new IllegalArgumentException("no " + field + " in it");
     }
     return v;
-  }
-
-  DriveSettings settings() {
-    return settings;
   }
 }
