@@ -57,6 +57,7 @@ public final class CaravanApp {
       // a saved file replaces its own routes; the others keep running (a file whose routes were
       // all skipped by their precondition can then be switched on)
       main.addInitialProperty("camel.main.routesReloadRemoveAllRoutes", "false");
+      main.addInitialProperty("caravan.routes.dir", dir);
       LOG.info("routes: {}/*.camel.yaml (reloaded when edited)", dir);
     } else {
       main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.camel.yaml");

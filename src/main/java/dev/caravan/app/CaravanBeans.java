@@ -16,6 +16,9 @@ import dev.caravan.intake.drive.DriveClients;
 import dev.caravan.intake.drive.DriveHealthCheck;
 import dev.caravan.intake.drive.DriveIntake;
 import dev.caravan.intake.drive.DriveSettings;
+import dev.caravan.leader.LeaseTable;
+import dev.caravan.leader.LedgerClusterService;
+import dev.caravan.leader.TakeOver;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerIdempotentRepository;
@@ -31,6 +34,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
 import org.apache.camel.dataformat.csv.CsvDataFormat;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,22 +70,15 @@ public class CaravanBeans implements CamelConfiguration {
       ledger.close();
       throw new IllegalStateException(e);
     }
-    int interrupted = ledger.recoverInterrupted();
-    if (interrupted > 0) {
-      LOG.info(
-          "{} file(s) were in progress when the app last stopped; they will be retried",
-          interrupted);
-    }
     LOG.info("ledger: {}", url);
     registry.bind("ledger", ledger);
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
     Landing landing = new Landing(data.resolve("landing"), ledger);
-    try {
-      landing.removeLeftovers();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot clean " + data.resolve("landing"), e);
-    }
     registry.bind("landing", landing);
+    String configuredMember = property(context, "caravan.leader.member", "");
+    String member =
+        configuredMember.isBlank() ? LedgerClusterService.defaultMemberId() : configuredMember;
+    leaderElection(context, ledger, member, new TakeOver(ledger, landing));
     registry.bind("decoder", new DecodeSteps(ledger));
     DeliveryQueue queue =
         new DeliveryQueue(
@@ -90,7 +87,8 @@ public class CaravanBeans implements CamelConfiguration {
                 Integer.parseInt(property(context, "caravan.deliver.max-attempts", "8")),
                 millis(context, "caravan.deliver.backoff", "2000"),
                 millis(context, "caravan.deliver.backoff-max", "600000"),
-                millis(context, "caravan.deliver.lease", "300000")));
+                millis(context, "caravan.deliver.lease", "300000")),
+            member);
     List<String> destinations =
         Arrays.stream(property(context, "caravan.destinations", "").split(","))
             .map(String::trim)
@@ -170,6 +168,18 @@ public class CaravanBeans implements CamelConfiguration {
         org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
             .memoryIdempotentRepository(
                 Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
+    String routesDir = property(context, "caravan.routes.dir", "");
+    if (!routesDir.isEmpty() && ConfigMapRoutes.isConfigMapVolume(Path.of(routesDir))) {
+      try {
+        context.addService(
+            new ConfigMapRoutes(
+                context,
+                Path.of(routesDir),
+                Long.parseLong(property(context, "caravan.routes.configmap-check", "5000"))));
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot watch the routes in " + routesDir, e);
+      }
+    }
     // camel-csv in the same dialect as `convert`: RFC 4180, LF
     registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
   }
@@ -248,6 +258,8 @@ public class CaravanBeans implements CamelConfiguration {
       context.addStartupListener(
           (ctx, alreadyStarted) -> {
             org.apache.camel.health.HealthCheckRegistry.get(ctx).register(watchdog);
+            org.apache.camel.health.HealthCheckRegistry.get(ctx)
+                .register(new IntakeHealthCheck(outcome));
             watchdog.started();
             metrics.start(
                 ctx.getRegistry()
@@ -263,6 +275,44 @@ public class CaravanBeans implements CamelConfiguration {
           });
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up Caravan's metrics", e);
+    }
+  }
+
+  /**
+   * Who runs the routes marked {@code master:leader:…}: by default leases in the ledger (one app,
+   * or several on one PostgreSQL ledger); with {@code caravan.leader.service=camel}, the cluster
+   * service configured under {@code camel.cluster.*} (on Kubernetes, its Lease). Either way the new
+   * leader first takes back what the last one left half-done.
+   */
+  private static void leaderElection(
+      CamelContext context, Ledger ledger, String member, TakeOver takeOver) {
+    String service = property(context, "caravan.leader.service", "ledger");
+    try {
+      switch (service) {
+        case "ledger" -> {
+          LedgerClusterService ledgerService =
+              new LedgerClusterService(
+                  new LeaseTable(ledger.dataSource()),
+                  member,
+                  Duration.parse(property(context, "caravan.leader.lease", "PT15S")));
+          context.addService(ledgerService);
+          // first in line, so the files are back before the intakes start
+          ledgerService.getView(TakeOver.NAMESPACE).addEventListener(takeOver);
+        }
+        case "camel" ->
+            context.addStartupListener(
+                (ctx, alreadyStarted) ->
+                    ClusterServiceHelper.mandatoryLookupService(ctx)
+                        .getView(TakeOver.NAMESPACE)
+                        .addEventListener(takeOver));
+        default ->
+            throw new IllegalArgumentException(
+                "caravan.leader.service must be ledger or camel, not " + service);
+      }
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set up leader election", e);
     }
   }
 

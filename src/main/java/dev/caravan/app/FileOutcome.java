@@ -26,6 +26,14 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   private final java.util.Map<String, java.time.Instant> lastPolls =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  private final java.util.Map<String, String> pollProblems =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Why the last poll of a source failed, per source whose last poll failed (for the health). */
+  public java.util.Map<String, String> pollProblems() {
+    return java.util.Map.copyOf(pollProblems);
+  }
+
   /** The last poll that worked, per source (for the metrics). */
   public java.util.Map<String, java.time.Instant> lastPolls() {
     return java.util.Map.copyOf(lastPolls);
@@ -71,8 +79,9 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   @Override
   public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
     // file: is the local inbox, sftp: the SFTP source (their routes set the same source names)
-    String scheme = endpoint.getEndpointUri().replaceFirst(":.*", "");
-    lastPolls.put("file".equals(scheme) ? "local" : scheme, java.time.Instant.now());
+    String source = source(endpoint);
+    lastPolls.put(source, java.time.Instant.now());
+    pollProblems.remove(source);
     if (polledMessages > 0) {
       LOG.info(
           "poll of {}: {} file(s) looked at; so far {} taken, {} duplicate(s), {} failed",
@@ -87,7 +96,19 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   @Override
   public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
     // A listing error is never "no new files": say so loudly, and poll again next time.
-    LOG.error("poll of {} failed: {}", endpoint.getEndpointBaseUri(), cause.toString());
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    // the root says why (e.g. "Auth fail"); the top says where
+    String why = root == cause ? cause.toString() : cause + " (" + root + ")";
+    LOG.error("poll of {} failed: {}", endpoint.getEndpointBaseUri(), why);
+    pollProblems.put(source(endpoint), why);
     return false;
+  }
+
+  private static String source(Endpoint endpoint) {
+    String scheme = endpoint.getEndpointUri().replaceFirst(":.*", "");
+    return "file".equals(scheme) ? "local" : scheme;
   }
 }

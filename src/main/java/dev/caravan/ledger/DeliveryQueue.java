@@ -45,11 +45,21 @@ public final class DeliveryQueue {
   private final Ledger ledger;
   private final DataSource dataSource;
   private final Policy policy;
+  private final String worker;
 
   public DeliveryQueue(Ledger ledger, Policy policy) {
+    this(ledger, policy, "caravan");
+  }
+
+  /**
+   * @param worker this app's name among the apps sharing the ledger, recorded on the deliveries it
+   *     claims
+   */
+  public DeliveryQueue(Ledger ledger, Policy policy, String worker) {
     this.ledger = ledger;
     this.dataSource = ledger.dataSource();
     this.policy = policy;
+    this.worker = worker;
   }
 
   /** Queues an artifact for every destination; rows already queued stay as they are. */
@@ -94,11 +104,18 @@ public final class DeliveryQueue {
     ledger.event(fileId, "queued", artifact + " for " + String.join(", ", destinations));
   }
 
-  /** Claims up to {@code max} due deliveries to {@code destination} (never of a locked file). */
+  /**
+   * Claims up to {@code max} due deliveries to {@code destination} (never of a locked file). Each
+   * row is won by one claimant only (the lease is set only where none holds), whatever the number
+   * of apps; on PostgreSQL, rows another app is claiming at the same moment are skipped rather than
+   * waited for ({@code FOR UPDATE SKIP LOCKED}), so apps sharing a queue do not contend.
+   */
   public List<Delivery> claim(String destination, int max) {
     Instant now = Instant.now();
     List<Delivery> claimed = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
+      boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+      c.setAutoCommit(false);
       List<Delivery> due = new ArrayList<>();
       try (PreparedStatement s =
           c.prepareStatement(
@@ -106,12 +123,16 @@ public final class DeliveryQueue {
                   + " d.size, d.log_start, d.attempts FROM deliveries d JOIN files f ON f.id ="
                   + " d.file_id WHERE d.destination = ? AND d.state IN (?, ?) AND d.next_attempt_at"
                   + " <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?) AND f.locked = FALSE"
-                  + " ORDER BY d.next_attempt_at, d.id")) {
+                  + " ORDER BY d.next_attempt_at, d.id"
+                  + (postgres ? " LIMIT ? FOR UPDATE OF d SKIP LOCKED" : ""))) {
         s.setString(1, destination);
         s.setString(2, PENDING);
         s.setString(3, FAILED);
         s.setTimestamp(4, Timestamp.from(now));
         s.setTimestamp(5, Timestamp.from(now));
+        if (postgres) {
+          s.setInt(6, max);
+        }
         s.setMaxRows(max);
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
@@ -133,17 +154,19 @@ public final class DeliveryQueue {
       }
       try (PreparedStatement s =
           c.prepareStatement(
-              "UPDATE deliveries SET claimed_until = ? WHERE id = ? AND (claimed_until IS NULL OR"
-                  + " claimed_until < ?)")) {
+              "UPDATE deliveries SET claimed_until = ?, claimed_by = ? WHERE id = ? AND"
+                  + " (claimed_until IS NULL OR claimed_until < ?)")) {
         for (Delivery d : due) {
           s.setTimestamp(1, Timestamp.from(now.plus(policy.lease())));
-          s.setLong(2, d.id());
-          s.setTimestamp(3, Timestamp.from(now));
+          s.setString(2, worker);
+          s.setLong(3, d.id());
+          s.setTimestamp(4, Timestamp.from(now));
           if (s.executeUpdate() == 1) {
             claimed.add(d);
           }
         }
       }
+      c.commit();
     } catch (SQLException e) {
       throw new LedgerException("cannot claim deliveries to " + destination, e);
     }
@@ -173,6 +196,8 @@ public final class DeliveryQueue {
             + remotePath
             + " (verified by "
             + method
+            + ", on "
+            + worker
             + ")");
   }
 

@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * most every {@code heartbeat}) while nothing is stale, the failure URL when more files have failed
  * or more deliveries are quarantined than at the last look.
  */
-public final class Watchdog extends AbstractHealthCheck {
+public final class Watchdog extends AlarmCheck {
 
   private static final Logger LOG = LoggerFactory.getLogger("caravan.watchdog");
 
@@ -56,7 +55,7 @@ public final class Watchdog extends AbstractHealthCheck {
    * @param sources the running intakes (local, sftp, drive), watched even before their first file
    */
   public Watchdog(Settings settings, Supplier<Collection<String>> sources, Clock clock) {
-    super("caravan", "watchdog");
+    super("watchdog");
     this.settings = settings;
     this.sources = sources;
     this.clock = clock;

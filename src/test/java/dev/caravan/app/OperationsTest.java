@@ -30,29 +30,76 @@ class OperationsTest {
   void anEditedRouteFilterTakesEffectWithoutARestart() throws Exception {
     try (AppHarness app =
         new AppHarness(tmp, null).set("camel.main.routesReloadEnabled", "true").start()) {
-      Route before = app.context().getRoute("decode-dslog");
       Path route = app.routes.resolve("process.camel.yaml");
-      String yaml = Files.readString(route);
-      assertThat(yaml).contains("simple: \"{{caravan.decode.filter}}\"");
-      // an operator keeps only the records where the robot is enabled
-      Files.writeString(
-          route, yaml.replace("{{caravan.decode.filter}}", "${body.robotDisabled} == false"));
-      await(
-          Duration.ofSeconds(30),
-          "the edited route reloaded",
-          () -> {
-            Route now = app.context().getRoute("decode-dslog");
-            return now != null && now != before;
-          });
-      Files.copy(Samples.dslog(Samples.REV), app.inbox.resolve("rev.dslog"));
-      app.awaitFiles(1);
-      // status 0xf6 (2565 records) and 0xde (1) are the robot-disabled ones of 4998
-      assertThat(
-              RouteAppContract.csvRows(
-                  app.archive.resolve("2022/02/27/rev.v1.csv"), DslogCsvWriter.COLUMNS))
-          .isEqualTo(4998 - 2565 - 1);
-      assertThat(app.files().get(0).state()).isEqualTo("DONE");
+      keepsOnlyEnabledRecordsOnceReloaded(app, yaml -> Files.writeString(route, yaml));
     }
+  }
+
+  /**
+   * Kubernetes: the routes are a ConfigMap volume, which the kubelet updates by swapping its ..data
+   * link to a new folder (the route files, links through ..data, never change themselves).
+   */
+  @Test
+  void routesInAConfigMapVolumeReloadWhenTheKubeletSwapsThem() throws Exception {
+    AppHarness app = new AppHarness(tmp, null);
+    Path first = Files.createDirectories(app.routes.resolve("..2026_11_23_01"));
+    try (var files = Files.list(app.routes)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        Files.move(p, first.resolve(p.getFileName()));
+        Files.createSymbolicLink(p, Path.of("..data").resolve(p.getFileName()));
+      }
+    }
+    Files.createSymbolicLink(app.routes.resolve("..data"), first.getFileName());
+    try (app) {
+      app.set("camel.main.routesReloadEnabled", "true")
+          .set("caravan.routes.configmap-check", "200")
+          .start();
+      keepsOnlyEnabledRecordsOnceReloaded(
+          app,
+          yaml -> {
+            // what the kubelet's atomic writer does
+            Path second = Files.createDirectories(app.routes.resolve("..2026_11_23_02"));
+            try (var files = Files.list(first)) {
+              for (Path p : files.toList()) {
+                Files.copy(p, second.resolve(p.getFileName()));
+              }
+            }
+            Files.writeString(second.resolve("process.camel.yaml"), yaml);
+            Path link = app.routes.resolve("..data_tmp");
+            Files.createSymbolicLink(link, second.getFileName());
+            Files.move(
+                link, app.routes.resolve("..data"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          });
+    }
+  }
+
+  /** Edits the decode filter with {@code save}, then checks the reloaded route applies it. */
+  private static void keepsOnlyEnabledRecordsOnceReloaded(AppHarness app, RouteSaver save)
+      throws Exception {
+    Route before = app.context().getRoute("decode-dslog");
+    String yaml = Files.readString(app.routes.resolve("process.camel.yaml"));
+    assertThat(yaml).contains("simple: \"{{caravan.decode.filter}}\"");
+    // an operator keeps only the records where the robot is enabled
+    save.save(yaml.replace("{{caravan.decode.filter}}", "${body.robotDisabled} == false"));
+    await(
+        Duration.ofSeconds(30),
+        "the edited route reloaded",
+        () -> {
+          Route now = app.context().getRoute("decode-dslog");
+          return now != null && now != before;
+        });
+    Files.copy(Samples.dslog(Samples.REV), app.inbox.resolve("rev.dslog"));
+    app.awaitFiles(1);
+    // status 0xf6 (2565 records) and 0xde (1) are the robot-disabled ones of 4998
+    assertThat(
+            RouteAppContract.csvRows(
+                app.archive.resolve("2022/02/27/rev.v1.csv"), DslogCsvWriter.COLUMNS))
+        .isEqualTo(4998 - 2565 - 1);
+    assertThat(app.files().get(0).state()).isEqualTo("DONE");
+  }
+
+  private interface RouteSaver {
+    void save(String yaml) throws Exception;
   }
 
   @Test

@@ -117,15 +117,32 @@ class SftpIntakeTest {
     Files.write(root.resolve("outbox/a.bin"), new byte[] {1, 2, 3});
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
         AppHarness app = app(server.port()).set("caravan.sftp-intake.password", "wrong").start()) {
-      Thread.sleep(2000);
+      AppHarness.await(
+          java.time.Duration.ofSeconds(20),
+          "a failed SFTP poll",
+          () ->
+              !app.context()
+                  .getRegistry()
+                  .lookupByNameAndType("outcome", FileOutcome.class)
+                  .pollProblems()
+                  .isEmpty());
       assertThat(app.files()).isEmpty();
       var health =
           org.apache.camel.health.HealthCheckHelper.invoke(app.context()).stream()
-              .filter(r -> r.getCheck().getId().contains("intake-sftp"))
+              .filter(r -> r.getCheck().getId().equals("intake-polls"))
               .toList();
       assertThat(health)
-          .isNotEmpty()
-          .allMatch(r -> r.getState() == org.apache.camel.health.HealthCheck.State.DOWN);
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getState()).isEqualTo(org.apache.camel.health.HealthCheck.State.DOWN);
+                assertThat(r.getMessage())
+                    .hasValueSatisfying(
+                        m ->
+                            assertThat(m)
+                                .startsWith("sftp poll failed: ")
+                                .containsIgnoringCase("auth"));
+              });
     }
   }
 }

@@ -32,26 +32,7 @@ class SigtermTest {
   }
 
   private Process start(Path log, java.util.Map<String, String> env) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.caravan.cli.CaravanCommand",
-            "run",
-            "--routes",
-            Path.of("routes").toAbsolutePath().toString());
-    pb.directory(tmp.toFile());
-    pb.environment().put("CARAVAN_INTAKE_MIN_AGE", "200");
-    pb.environment().put("CARAVAN_INTAKE_CHECK_INTERVAL", "100");
-    pb.environment().put("CARAVAN_INTAKE_POLL_INTERVAL", "100");
-    pb.environment().put("CAMEL_MANAGEMENT_ENABLED", "false");
-    pb.environment().put("CARAVAN_DELIVER_POLL_INTERVAL", "100");
-    pb.environment().put("CARAVAN_DELIVER_LEASE", "3000");
-    pb.environment().putAll(env);
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return pb.start();
+    return dev.caravan.testing.ChildApp.start(tmp, log, env);
   }
 
   @Test

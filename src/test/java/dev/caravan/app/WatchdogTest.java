@@ -65,6 +65,16 @@ class WatchdogTest {
           "the watchdog DOWN",
           () -> watchdog(app).getState() == HealthCheck.State.DOWN);
       assertThat(watchdog(app).getMessage()).get().asString().contains("source local");
+      // an alarm, not a probe: stale data is not cured by a restart, and an unready pod could not
+      // lead the intake on Kubernetes any more
+      assertThat(org.apache.camel.health.HealthCheckHelper.invoke(app.context()))
+          .anyMatch(r -> r.getCheck().getId().equals("watchdog"));
+      assertThat(org.apache.camel.health.HealthCheckHelper.invokeLiveness(app.context()))
+          .noneMatch(r -> r.getCheck().getId().equals("watchdog"))
+          .allMatch(r -> r.getState() == HealthCheck.State.UP);
+      assertThat(org.apache.camel.health.HealthCheckHelper.invokeReadiness(app.context()))
+          .noneMatch(r -> r.getCheck().getId().equals("watchdog"))
+          .allMatch(r -> r.getState() == HealthCheck.State.UP);
       await(Duration.ofSeconds(10), "the stale webhook", () -> !calls.isEmpty());
       Thread.sleep(1000); // more refreshes while stale: no second call
       assertThat(calls).containsExactly("/uuid/fail source local");

@@ -2,18 +2,17 @@ package dev.caravan.intake.drive;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code drive-intake} in Camel's health: DOWN while the last Drive poll failed or the daily quota
  * is spent, with the reason; the other routes are not affected.
  */
-public final class DriveHealthCheck extends AbstractHealthCheck {
+public final class DriveHealthCheck extends dev.caravan.observe.AlarmCheck {
 
   private final DriveIntake intake;
 
   public DriveHealthCheck(DriveIntake intake) {
-    super("caravan", "drive-intake");
+    super("drive-intake");
     this.intake = intake;
   }
 

@@ -1,0 +1,40 @@
+package dev.caravan.app;
+
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+
+/**
+ * {@code intake-polls} in Camel's health: DOWN while the last poll of the local or SFTP intake
+ * failed, naming the source and the cause. Camel's own consumer checks cannot see these pollers:
+ * they run inside {@code master:} endpoints, started only on the leading app.
+ */
+final class IntakeHealthCheck extends dev.caravan.observe.AlarmCheck {
+
+  private final FileOutcome outcome;
+
+  IntakeHealthCheck(FileOutcome outcome) {
+    super("intake-polls");
+    this.outcome = outcome;
+  }
+
+  @Override
+  protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+    outcome
+        .lastPolls()
+        .forEach((source, at) -> builder.detail(source + ".last.poll", at.toString()));
+    Map<String, String> problems = outcome.pollProblems();
+    if (problems.isEmpty()) {
+      builder.up();
+    } else {
+      StringBuilder message = new StringBuilder();
+      problems.forEach(
+          (source, cause) ->
+              message
+                  .append(message.isEmpty() ? "" : "; ")
+                  .append(source)
+                  .append(" poll failed: ")
+                  .append(cause));
+      builder.message(message.toString()).down();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.caravan.testing;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code caravan run} as its own process (this build's classes, the project's routes), for tests
+ * that kill it: fast polls, no HTTP port, output appended to a log file.
+ */
+public final class ChildApp {
+
+  private ChildApp() {}
+
+  public static Process start(Path workDir, Path log, Map<String, String> env) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.caravan.cli.CaravanCommand",
+            "run",
+            "--routes",
+            Path.of("routes").toAbsolutePath().toString());
+    pb.directory(workDir.toFile());
+    pb.environment().put("CARAVAN_INTAKE_MIN_AGE", "200");
+    pb.environment().put("CARAVAN_INTAKE_CHECK_INTERVAL", "100");
+    pb.environment().put("CARAVAN_INTAKE_POLL_INTERVAL", "100");
+    pb.environment().put("CAMEL_MANAGEMENT_ENABLED", "false");
+    pb.environment().put("CARAVAN_DELIVER_POLL_INTERVAL", "100");
+    pb.environment().put("CARAVAN_DELIVER_LEASE", "3000");
+    // a killed app's leader lease passes to the next after this long
+    pb.environment().put("CARAVAN_LEADER_LEASE", "PT2S");
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return pb.start();
+  }
+}
