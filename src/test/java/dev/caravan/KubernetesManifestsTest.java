@@ -1,0 +1,275 @@
+package dev.caravan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * k8s/: each overlay rendered by {@code kubectl kustomize}, created in fabric8's mock API server
+ * and read back; then what the app needs from it, checked against the app's own configuration.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesManifestsTest {
+
+  static KubernetesClient client;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void theOverlayRendersCreatesAndGivesTheAppWhatItNeeds(String overlay) throws Exception {
+    String namespace = "caravan-" + overlay;
+    List<HasMetadata> created = new java.util.ArrayList<>();
+    for (HasMetadata item : client.load(new ByteArrayInputStream(render(overlay))).items()) {
+      item.getMetadata().setNamespace(namespace);
+      created.add(client.resource(item).inNamespace(namespace).create());
+    }
+    assertThat(created)
+        .extracting(HasMetadata::getKind)
+        .contains(
+            "ServiceAccount",
+            "Role",
+            "RoleBinding",
+            "ConfigMap",
+            "PersistentVolumeClaim",
+            "Deployment",
+            "Service");
+
+    Deployment deployment =
+        client.apps().deployments().inNamespace(namespace).withName("caravan").get();
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container app = pod.getContainers().get(0);
+
+    // probes on Camel's health, at the port the app serves it on, from all addresses
+    Properties config = appConfig(namespace, pod, app);
+    assertThat(config.getProperty("camel.management.host")).isEqualTo("0.0.0.0");
+    int port = Integer.parseInt(defaults().getProperty("camel.management.port"));
+    assertThat(app.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(port));
+    assertThat(app.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
+    assertThat(app.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
+    assertThat(app.getStartupProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
+    assertThat(app.getLivenessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo(app.getPorts().get(0).getName());
+
+    // non-root, read-only root file system, nothing extra
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+    assertThat(app.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(app.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(app.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(mountPath(app, "tmp")).isEqualTo("/tmp");
+    assertThat(mountPath(app, "data")).isEqualTo("/var/lib/caravan");
+    assertThat(config.getProperty("caravan.data")).startsWith("/var/lib/caravan/");
+    assertThat(config.getProperty("caravan.inbox")).startsWith("/var/lib/caravan/");
+    assertThat(config.getProperty("caravan.archive")).startsWith("/var/lib/caravan/");
+
+    // requests and limits; long enough a grace period for in-flight uploads to finish
+    assertThat(app.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(app.getResources().getLimits()).containsKey("memory");
+    long shutdown = Long.parseLong(defaults().getProperty("camel.main.shutdownTimeout"));
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(shutdown);
+
+    // the routes: every file of routes/, as it is, mounted as a folder (no subPath: edits reach
+    // the pod) where --routes points
+    Volume routesVolume = volume(pod, "routes");
+    ConfigMap routes =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(routesVolume.getConfigMap().getName())
+            .get();
+    try (var files = Files.list(Path.of("routes"))) {
+      List<Path> all = files.toList();
+      assertThat(routes.getData()).hasSize(all.size());
+      for (Path f : all) {
+        assertThat(routes.getData().get(f.getFileName().toString()))
+            .as(f.toString())
+            .isEqualTo(Files.readString(f));
+      }
+    }
+    assertThat(routes.getMetadata().getName())
+        .as("no hash: edited in place")
+        .isEqualTo("caravan-routes");
+    assertThat(arg(app, "--routes")).isEqualTo(mountPath(app, "routes"));
+    assertThat(app.getVolumeMounts()).allMatch(m -> m.getSubPath() == null);
+
+    // leader election: a Lease the service account may take and renew, pods it may list
+    assertThat(config.getProperty("caravan.leader.service")).isEqualTo("camel");
+    assertThat(config.getProperty("camel.cluster.kubernetes.enabled")).isEqualTo("true");
+    assertThat(pod.getServiceAccountName()).isEqualTo("caravan");
+    Role role = client.rbac().roles().inNamespace(namespace).withName("caravan-leader").get();
+    assertThat(role.getRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
+              assertThat(r.getResources()).containsExactly("leases");
+              assertThat(r.getVerbs()).contains("get", "create", "update");
+            })
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).containsExactly("pods");
+              assertThat(r.getVerbs()).contains("list");
+            });
+    assertThat(role.getRules()).flatExtracting(PolicyRule::getVerbs).doesNotContain("delete", "*");
+    RoleBinding binding =
+        client.rbac().roleBindings().inNamespace(namespace).withName("caravan-leader").get();
+    assertThat(binding.getRoleRef().getName()).isEqualTo("caravan-leader");
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("caravan"));
+    // the lease's pods are found by the label the manifests put on them
+    String label = "camel.cluster.kubernetes.cluster-labels[app.kubernetes.io/name]";
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/name", config.getProperty(label));
+
+    // the Service reaches the pods' health and metrics
+    Service service = client.services().inNamespace(namespace).withName("caravan").get();
+    assertThat(service.getSpec().getSelector())
+        .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(service.getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/path", "/observe/metrics");
+
+    // secrets as files, read by the app from CARAVAN_SECRETS_DIR
+    assertThat(volume(pod, "secrets").getSecret().getOptional()).isTrue();
+    assertThat(app.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("CARAVAN_SECRETS_DIR");
+              assertThat(e.getValue()).isEqualTo(mountPath(app, "secrets"));
+            });
+
+    PersistentVolumeClaim data =
+        client
+            .persistentVolumeClaims()
+            .inNamespace(namespace)
+            .withName(volume(pod, "data").getPersistentVolumeClaim().getClaimName())
+            .get();
+    if (overlay.equals("embedded")) {
+      // H2 is a file: one pod, never two at once
+      assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+      assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+      assertThat(config.getProperty("caravan.db.url", "")).isEmpty();
+      assertThat(data.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    } else {
+      // several pods on one PostgreSQL, sharing the data volume
+      assertThat(deployment.getSpec().getReplicas()).isGreaterThan(1);
+      assertThat(data.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+      assertThat(app.getEnv())
+          .filteredOn(e -> e.getName().startsWith("CARAVAN_DB_"))
+          .extracting(e -> e.getValueFrom().getSecretKeyRef().getName())
+          .containsExactly("caravan-db", "caravan-db", "caravan-db");
+      assertThat(
+              client
+                  .policy()
+                  .v1()
+                  .podDisruptionBudget()
+                  .inNamespace(namespace)
+                  .withName("caravan")
+                  .get()
+                  .getSpec()
+                  .getSelector()
+                  .getMatchLabels())
+          .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+  }
+
+  /** The properties file the app is started with: the config ConfigMap, where --config points. */
+  private static Properties appConfig(String namespace, PodSpec pod, Container app)
+      throws Exception {
+    String configPath = arg(app, "--config");
+    String dir = mountPath(app, "config");
+    assertThat(configPath).startsWith(dir + "/");
+    ConfigMap config =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(volume(pod, "config").getConfigMap().getName())
+            .get();
+    String text = config.getData().get(configPath.substring(dir.length() + 1));
+    assertThat(text).isNotNull();
+    Properties p = new Properties();
+    p.load(new StringReader(text));
+    return p;
+  }
+
+  private static Properties defaults() throws Exception {
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(Path.of("config/application.properties"))) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  private static String arg(Container app, String option) {
+    List<String> args = app.getArgs();
+    int i = args.indexOf(option);
+    assertThat(i).as(option + " in " + args).isNotNegative();
+    return args.get(i + 1);
+  }
+
+  private static Volume volume(PodSpec pod, String name) {
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String mountPath(Container app, String volume) {
+    return app.getVolumeMounts().stream()
+        .filter(m -> m.getName().equals(volume))
+        .map(VolumeMount::getMountPath)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** kubectl kustomize, as the README says to run it. */
+  private static byte[] render(String overlay) throws Exception {
+    Assumptions.assumeTrue(
+        onPath("kubectl"), "kubectl is not installed: the k8s/ manifests are not rendered");
+    Process p =
+        new ProcessBuilder(
+                "kubectl",
+                "kustomize",
+                "--load-restrictor",
+                "LoadRestrictionsNone",
+                "k8s/overlays/" + overlay)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("kubectl kustomize k8s/overlays/" + overlay).isZero();
+    return out;
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
