@@ -118,7 +118,8 @@ class KubernetesManifestsTest {
 
     // leader election: a Lease the service account may take and renew, pods it may list
     assertThat(config.getProperty("caravan.leader.service")).isEqualTo("camel");
-    assertThat(config.getProperty("camel.cluster.kubernetes.enabled")).isEqualTo("true");
+    assertThat(config.getProperty("camel.beans.leaderElection"))
+        .isEqualTo("#class:org.apache.camel.component.kubernetes.cluster.KubernetesClusterService");
     assertThat(pod.getServiceAccountName()).isEqualTo("caravan");
     Role role = client.rbac().roles().inNamespace(namespace).withName("caravan-leader").get();
     assertThat(role.getRules())
@@ -141,7 +142,7 @@ class KubernetesManifestsTest {
         .singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo("caravan"));
     // the lease's pods are found by the label the manifests put on them
-    String label = "camel.cluster.kubernetes.cluster-labels[app.kubernetes.io/name]";
+    String label = "camel.beans.leaderElection.clusterLabels[app.kubernetes.io/name]";
     assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/name", config.getProperty(label));
 

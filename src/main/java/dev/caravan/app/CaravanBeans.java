@@ -299,12 +299,25 @@ public class CaravanBeans implements CamelConfiguration {
           // first in line, so the files are back before the intakes start
           ledgerService.getView(TakeOver.NAMESPACE).addEventListener(takeOver);
         }
-        case "camel" ->
-            context.addStartupListener(
-                (ctx, alreadyStarted) ->
-                    ClusterServiceHelper.mandatoryLookupService(ctx)
-                        .getView(TakeOver.NAMESPACE)
-                        .addEventListener(takeOver));
+        case "camel" -> {
+          // a cluster service declared with camel.beans.* is only in the registry: hand it to the
+          // master component when a route first needs it
+          context.addLifecycleStrategy(
+              new org.apache.camel.support.LifecycleStrategySupport() {
+                @Override
+                public void onComponentAdd(String name, org.apache.camel.Component component) {
+                  if (component instanceof org.apache.camel.component.master.MasterComponent m
+                      && m.getService() == null) {
+                    m.setService(declaredClusterService(context));
+                  }
+                }
+              });
+          context.addStartupListener(
+              (ctx, alreadyStarted) ->
+                  ClusterServiceHelper.mandatoryLookupService(ctx)
+                      .getView(TakeOver.NAMESPACE)
+                      .addEventListener(takeOver));
+        }
         default ->
             throw new IllegalArgumentException(
                 "caravan.leader.service must be ledger or camel, not " + service);
@@ -314,6 +327,28 @@ public class CaravanBeans implements CamelConfiguration {
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up leader election", e);
     }
+  }
+
+  /** The one cluster service bean, started with the context. */
+  private static org.apache.camel.cluster.CamelClusterService declaredClusterService(
+      CamelContext context) {
+    var services =
+        context.getRegistry().findByType(org.apache.camel.cluster.CamelClusterService.class);
+    if (services.size() != 1) {
+      throw new IllegalStateException(
+          "caravan.leader.service=camel needs exactly one cluster service bean (camel.beans.NAME ="
+              + " #class:...), found "
+              + services.size());
+    }
+    org.apache.camel.cluster.CamelClusterService service = services.iterator().next();
+    if (!context.hasService(service)) {
+      try {
+        context.addService(service);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start the cluster service " + service, e);
+      }
+    }
+    return service;
   }
 
   private static Duration millis(CamelContext context, String key, String defaultValue) {
