@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.app.Settings;
+import dev.caravan.leader.LeaseTable;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.observe.LedgerFigures;
 import java.io.PrintStream;
@@ -36,12 +37,22 @@ public final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings = Settings.load(config);
     List<LedgerFigures.Figure> figures;
+    List<LeaseTable.Lease> leases;
     try (Ledger ledger =
         Ledger.open(
             Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
             settings.get("caravan.db.user"),
             settings.get("caravan.db.password"))) {
       figures = new LedgerFigures(ledger).read();
+      leases = new LeaseTable(ledger.dataSource()).all();
+    }
+    // who runs the master:leader: routes (ledger leases; on Kubernetes the Lease has it instead)
+    Map<String, Object> leader = new TreeMap<>();
+    for (LeaseTable.Lease lease : leases) {
+      if (lease.holder() != null) {
+        leader.put("holder", lease.holder());
+        leader.put("renewed", lease.renewedAt().toString());
+      }
     }
     // sources and destinations: name -> figure -> value
     Map<String, Map<String, Object>> sources = new TreeMap<>();
@@ -85,8 +96,12 @@ public final class StatusCommand implements Callable<Integer> {
     }
     PrintStream out = System.out;
     if (json) {
-      Json.print(out, Map.of("sources", sources, "destinations", destinations));
+      Json.print(out, Map.of("sources", sources, "destinations", destinations, "leader", leader));
     } else {
+      out.println(
+          leader.isEmpty()
+              ? "leader     none in the ledger (no app running, or leases kept elsewhere)"
+              : "leader     " + leader.get("holder") + " (renewed " + leader.get("renewed") + ")");
       out.println("sources");
       sources.forEach((name, m) -> out.printf("  %-10s %s%n", name, m));
       out.println("destinations");

@@ -55,10 +55,14 @@ class LedgerCommandTest {
               new DeliveryQueue.Policy(1, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1)));
       q.enqueue(id, "raw", tmp.resolve("x.dslog"), "x.dslog", sha, 3100, null, List.of("sftp"));
       q.failed(q.claim("sftp", 1).get(0), "auth", true, "Auth fail");
+      // an app leads the intake
+      dev.caravan.leader.LeaseTable leases = new dev.caravan.leader.LeaseTable(ledger.dataSource());
+      assertThat(leases.swap("leader", leases.read("leader").version(), "pi-4242-1a2b")).isTrue();
     }
     String cfg = config.toString();
     // status: the quarantined delivery waits for an operator, so exit 1
     assertThat(run(1, "status", "--config", cfg))
+        .contains("leader     pi-4242-1a2b (renewed ")
         .contains("local")
         .contains("files.RECEIVED=1")
         .contains("deliveries.QUARANTINED=1")
@@ -69,6 +73,7 @@ class LedgerCommandTest {
     assertThat(status.at("/destinations/sftp/deliveries.QUARANTINED").asLong()).isEqualTo(1);
     assertThat(status.at("/destinations/sftp/backlog").asLong()).isEqualTo(1);
     assertThat(status.at("/sources/local/files.RECEIVED").asLong()).isEqualTo(1);
+    assertThat(status.at("/leader/holder").asText()).isEqualTo("pi-4242-1a2b");
     // list, filtered, as JSON
     com.fasterxml.jackson.databind.JsonNode listed =
         new com.fasterxml.jackson.databind.ObjectMapper()
