@@ -27,14 +27,34 @@ public final class LedgerClusterService extends AbstractCamelClusterService<Ledg
 
   /** host-pid-random: unique for each run of the app, and says where it runs. */
   public static String defaultMemberId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      host = "host";
+    return host()
+        + "-"
+        + ManagementFactory.getRuntimeMXBean().getPid()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Whether a member id (as {@link #defaultMemberId} makes them) names a process of this host that
+   * is no longer running: an app that crashed here, whose lease need not be waited out. Anything
+   * else (another host, a live or reused pid, a name an operator chose) is not known to be dead.
+   */
+  static boolean isDeadHere(String memberId) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(.+)-(\\d+)-[0-9a-f]{8}").matcher(memberId);
+    if (!m.matches() || !m.group(1).equals(host())) {
+      return false;
     }
-    String pid = ManagementFactory.getRuntimeMXBean().getPid() + "";
-    return host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8);
+    long pid = Long.parseLong(m.group(2));
+    return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty();
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "host";
+    }
   }
 
   public String memberId() {

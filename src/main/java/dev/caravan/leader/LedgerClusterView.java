@@ -100,7 +100,11 @@ final class LedgerClusterView extends AbstractCamelClusterView {
         }
         return;
       }
-      boolean free = lease.holder() == null || now - versionSeenAt >= leaseNanos;
+      boolean free =
+          lease.holder() == null
+              || now - versionSeenAt >= leaseNanos
+              // the same machine's app that crashed: no need to wait its lease out
+              || LedgerClusterService.isDeadHere(lease.holder());
       if (free && table.swap(getNamespace(), version, memberId)) {
         version++;
         versionSeenAt = now;

@@ -50,6 +50,34 @@ class LedgerClusterServiceTest {
     }
   }
 
+  /** After a crash on the same machine (a Pi's power cut), the restarted app leads at once. */
+  @Test
+  void aCrashedAppOfThisMachineIsNotWaitedFor() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    String crashed =
+        LedgerClusterService.defaultMemberId()
+            .replaceFirst("-\\d+-", "-" + gone.pid() + "-"); // this host, a pid that has ended
+    assertThat(LedgerClusterService.isDeadHere(crashed)).isTrue();
+    assertThat(LedgerClusterService.isDeadHere(LedgerClusterService.defaultMemberId())).isFalse();
+    assertThat(LedgerClusterService.isDeadHere("otherhost-" + gone.pid() + "-1a2b3c4d")).isFalse();
+    assertThat(LedgerClusterService.isDeadHere("pi-in-the-lab")).isFalse();
+    Duration lease = Duration.ofMinutes(1);
+    try (Ledger ledger = Ledger.open(Ledger.url(null, tmp), "sa", "");
+        DefaultCamelContext context = new DefaultCamelContext()) {
+      LeaseTable leases = new LeaseTable(ledger.dataSource());
+      assertThat(
+              leases.swap(TakeOver.NAMESPACE, leases.read(TakeOver.NAMESPACE).version(), crashed))
+          .isTrue();
+      CamelClusterView view =
+          view(context, ledger, "restarted", lease, new CopyOnWriteArrayList<>());
+      await(
+          Duration.ofSeconds(10),
+          "the restarted app leads",
+          () -> view.getLocalMember().isLeader());
+    }
+  }
+
   private static CamelClusterView view(
       DefaultCamelContext context, Ledger ledger, String id, Duration lease, List<String> events)
       throws Exception {
