@@ -51,9 +51,22 @@ public final class SftpVerifier implements AutoCloseable {
   public record Copy(String sha256, long size, String method) {}
 
   private final Server server;
-  private Session cached;
-  private ChannelSftp channel;
-  private boolean noShell;
+  // kept connections, one per caller at a time: several deliveries read back at once
+  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idle =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private volatile boolean noShell;
+
+  /** An SSH session and its SFTP channel, kept between files. */
+  private record Connection(Session session, ChannelSftp sftp) {
+    boolean alive() {
+      return session.isConnected() && sftp.isConnected();
+    }
+
+    void close() {
+      sftp.disconnect();
+      session.disconnect();
+    }
+  }
 
   public SftpVerifier(Server server) {
     this.server = server;
@@ -68,49 +81,65 @@ public final class SftpVerifier implements AutoCloseable {
                     "cannot stat " + remotePath + " on " + server.host() + ": no such file"));
   }
 
-  /** Like {@link #read}, but empty when there is no file at the path. */
-  public synchronized java.util.Optional<Copy> find(String remotePath) throws IOException {
-    Session session = session();
+  /** Like {@link #read}, but empty when there is no file at the path. Safe from many threads. */
+  public java.util.Optional<Copy> find(String remotePath) throws IOException {
+    Connection c = borrow();
+    boolean reusable = false;
     try {
-      Long size = size(session, remotePath);
-      if (size == null) {
-        return java.util.Optional.empty();
+      java.util.Optional<Copy> copy = find(c, remotePath);
+      reusable = true;
+      return copy;
+    } finally {
+      if (reusable) {
+        idle.push(c);
+      } else {
+        c.close(); // a broken session is not reused
       }
-      String viaExec = noShell ? null : execSha256(session, remotePath);
-      // a server without a shell (internal-sftp, chroot) stays so: stop asking it
-      noShell = viaExec == null;
-      if (viaExec != null) {
-        return java.util.Optional.of(new Copy(viaExec, size, EXEC_SHA256));
-      }
-      return java.util.Optional.of(new Copy(readBack(session, remotePath), size, READ_BACK));
-    } catch (IOException e) {
-      close(); // a broken session is not reused
-      throw e;
     }
+  }
+
+  private java.util.Optional<Copy> find(Connection c, String remotePath) throws IOException {
+    Long size = size(c.sftp(), remotePath);
+    if (size == null) {
+      return java.util.Optional.empty();
+    }
+    String viaExec = noShell ? null : execSha256(c.session(), remotePath);
+    // a server without a shell (internal-sftp, chroot) stays so: stop asking it
+    noShell = viaExec == null;
+    if (viaExec != null) {
+      return java.util.Optional.of(new Copy(viaExec, size, EXEC_SHA256));
+    }
+    return java.util.Optional.of(new Copy(readBack(c.sftp(), remotePath), size, READ_BACK));
   }
 
   /**
-   * One SSH session, kept between files (a handshake per file would cost more than the file),
-   * opened again when the server dropped it.
+   * A kept connection (a handshake per file would cost more than the file), or a new one when none
+   * is free; those the server dropped are closed on the way.
    */
-  private Session session() throws IOException {
-    if (cached == null || !cached.isConnected()) {
-      close();
-      cached = connect();
+  private Connection borrow() throws IOException {
+    for (Connection c; (c = idle.poll()) != null; ) {
+      if (c.alive()) {
+        return c;
+      }
+      c.close();
     }
-    return cached;
+    Session session = connect();
+    try {
+      // opening a channel costs JSch tens of milliseconds of polling: one per connection
+      ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
+      sftp.connect(server.timeoutMillis());
+      return new Connection(session, sftp);
+    } catch (JSchException e) {
+      session.disconnect();
+      throw new IOException("no sftp channel on " + server.host() + ": " + e.getMessage(), e);
+    }
   }
 
-  /** Ends the kept session. */
+  /** Ends the kept connections. */
   @Override
-  public synchronized void close() {
-    if (channel != null) {
-      channel.disconnect();
-      channel = null;
-    }
-    if (cached != null) {
-      cached.disconnect();
-      cached = null;
+  public void close() {
+    for (Connection c; (c = idle.poll()) != null; ) {
+      c.close();
     }
   }
 
@@ -151,8 +180,7 @@ public final class SftpVerifier implements AutoCloseable {
   }
 
   /** The size of the file at {@code path}, or null when there is none. */
-  private Long size(Session session, String path) throws IOException {
-    ChannelSftp sftp = sftp(session);
+  private Long size(ChannelSftp sftp, String path) throws IOException {
     try {
       return sftp.stat(path).getSize();
     } catch (SftpException e) {
@@ -192,35 +220,13 @@ public final class SftpVerifier implements AutoCloseable {
     }
   }
 
-  private String readBack(Session session, String path) throws IOException {
-    ChannelSftp sftp = sftp(session);
+  private String readBack(ChannelSftp sftp, String path) throws IOException {
     try (InputStream in = new DigestInputStream(sftp.get(path), sha256())) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (SftpException e) {
       throw new IOException(
           "cannot read back " + path + " from " + server.host() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * The SFTP channel, kept open like the session: opening one costs JSch tens of milliseconds of
-   * polling, more than stat-ing and reading a small file.
-   */
-  private ChannelSftp sftp(Session session) throws IOException {
-    if (channel != null && channel.isConnected()) { // closed with its session in close()
-      return channel;
-    }
-    try {
-      if (channel != null) {
-        channel.disconnect();
-      }
-      channel = (ChannelSftp) session.openChannel("sftp");
-      channel.connect(server.timeoutMillis());
-      return channel;
-    } catch (JSchException e) {
-      channel = null;
-      throw new IOException("no sftp channel on " + server.host() + ": " + e.getMessage(), e);
     }
   }
 

@@ -90,6 +90,8 @@ class FanOutTest {
         int artifacts = files + 6; // the six samples have a CSV each
         assertThat(d).hasSize(3 * artifacts);
         assertThat(d.stream().filter(x -> !x.state().equals("VERIFIED")).toList()).isEmpty();
+        // each made once: parallel uploads never work on one delivery twice
+        assertThat(d).allSatisfy(x -> assertThat(x.attempts()).as(x.toString()).isEqualTo(1));
         Map<String, List<String>> methods =
             d.stream()
                 .collect(

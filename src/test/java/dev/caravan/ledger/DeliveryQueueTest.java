@@ -54,9 +54,16 @@ class DeliveryQueueTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<List<Delivery>>> claims = new ArrayList<>();
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
       for (int i = 0; i < 8; i++) {
-        claims.add(pool.submit(() -> queue.claim("sftp", 10)));
+        claims.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return queue.claim("sftp", 10);
+                }));
       }
+      start.countDown();
       Set<Long> seen = new HashSet<>();
       int total = 0;
       for (Future<List<Delivery>> f : claims) {
