@@ -102,6 +102,35 @@ class OperationsTest {
     void save(String yaml) throws Exception;
   }
 
+  /**
+   * The inbox may be an instrument's own folder, or mounted read-only: nothing is written there.
+   */
+  @Test
+  void theInboxIsOnlyRead() throws Exception {
+    try (AppHarness app = new AppHarness(tmp, null).start();
+        java.nio.file.WatchService watch = app.inbox.getFileSystem().newWatchService()) {
+      app.inbox.register(
+          watch,
+          java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
+          java.nio.file.StandardWatchEventKinds.ENTRY_DELETE,
+          java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+      Path staging = Files.createDirectories(tmp.resolve("staging"));
+      Set<String> names = Set.of("a.bin", "b.bin", "c.bin");
+      for (String name : names) {
+        Files.write(staging.resolve(name), name.getBytes());
+        Files.move(staging.resolve(name), app.inbox.resolve(name));
+      }
+      app.awaitFiles(3);
+      Set<String> touched = new java.util.TreeSet<>();
+      for (java.nio.file.WatchKey key; (key = watch.poll()) != null; key.reset()) {
+        key.pollEvents().forEach(e -> touched.add(e.kind() + " " + e.context()));
+      }
+      assertThat(touched)
+          .containsExactlyInAnyOrder(
+              "ENTRY_CREATE a.bin", "ENTRY_CREATE b.bin", "ENTRY_CREATE c.bin");
+    }
+  }
+
   @Test
   void withoutARoutesFolderTheJarsOwnRoutesRun() throws Exception {
     AppHarness app = new AppHarness(tmp, null);
