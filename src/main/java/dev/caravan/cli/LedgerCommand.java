@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "The ledger: files (default), list (files, filtered), deliveries, show ID (one file's history),",
       "requeue [ID] [--destination NAME] (quarantined deliveries back in the queue),",
+      "backfill --destination NAME [--since WHEN] (queue there what it lacks: a new destination),",
       "lock ID / unlock ID (a locked file is never copied or deleted)."
     })
 public final class LedgerCommand implements Callable<Integer> {
@@ -33,7 +34,7 @@ public final class LedgerCommand implements Callable<Integer> {
       arity = "0..1",
       defaultValue = "files",
       paramLabel = "WHAT",
-      description = "files, list, deliveries, show, requeue, lock or unlock")
+      description = "files, list, deliveries, show, requeue, backfill, lock or unlock")
   String what;
 
   @Parameters(
@@ -50,7 +51,8 @@ public final class LedgerCommand implements Callable<Integer> {
       names = "--destination",
       paramLabel = "NAME",
       description =
-          "requeue: only the deliveries to this destination; list: files with a delivery there.")
+          "requeue: only the deliveries to this destination; list: files with a delivery there;"
+              + " backfill: the destination to fill.")
   String destination;
 
   @Option(
@@ -62,7 +64,8 @@ public final class LedgerCommand implements Callable<Integer> {
   @Option(
       names = "--since",
       paramLabel = "WHEN",
-      description = "list: files first seen at or after this (2026-03-01 or an ISO instant).")
+      description =
+          "list, backfill: files first seen at or after this (2026-03-01 or an ISO instant).")
   String since;
 
   @Option(names = "--json", description = "JSON for scripts instead of a table.")
@@ -113,6 +116,24 @@ public final class LedgerCommand implements Callable<Integer> {
           int n = new DeliveryQueue(ledger, DeliveryQueue.Policy.DEFAULT).requeue(destination, id);
           out.println(n + " quarantined deliveries put back in the queue");
         }
+        case "backfill" -> {
+          if (destination == null) {
+            throw new CommandLine.ParameterException(
+                spec.commandLine(), "backfill needs --destination NAME");
+          }
+          DeliveryQueue.Backfill done =
+              new DeliveryQueue(ledger, DeliveryQueue.Policy.DEFAULT)
+                  .backfill(destination, sinceInstant());
+          out.println(
+              done.queued() + " deliveries queued for " + destination + "; the app delivers them");
+          if (!done.unavailable().isEmpty()) {
+            out.println(
+                done.unavailable().size()
+                    + " cannot be queued: their local copies are gone (retention, or removed)");
+            done.unavailable().forEach(u -> out.println("  " + u));
+            return 1;
+          }
+        }
         case "lock", "unlock" -> {
           if (id == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), what + " needs a file id");
@@ -131,21 +152,26 @@ public final class LedgerCommand implements Callable<Integer> {
         default ->
             throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "unknown: " + what + " (files, deliveries, show ID, requeue, lock ID, unlock ID)");
+                "unknown: "
+                    + what
+                    + " (files, deliveries, show ID, requeue, backfill, lock ID, unlock ID)");
       }
     }
     return 0;
   }
 
+  private java.time.Instant sinceInstant() {
+    if (since == null) {
+      return null;
+    }
+    return since.length() == 10
+        ? java.time.LocalDate.parse(since).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+        : java.time.Instant.parse(since);
+  }
+
   /** The files the filters keep. */
   private List<FileRow> list(Ledger ledger) {
-    java.time.Instant from = null;
-    if (since != null) {
-      from =
-          since.length() == 10
-              ? java.time.LocalDate.parse(since).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-              : java.time.Instant.parse(since);
-    }
+    java.time.Instant from = sinceInstant();
     java.util.Set<Long> there =
         destination == null
             ? null

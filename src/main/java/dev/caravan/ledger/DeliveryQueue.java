@@ -268,6 +268,75 @@ public final class DeliveryQueue {
     return update(sql.toString(), args.toArray());
   }
 
+  /** What {@link #backfill} did: deliveries queued, and artifacts whose local copy is gone. */
+  public record Backfill(int queued, List<String> unavailable) {}
+
+  /**
+   * Queues for {@code destination} every artifact of the ledger's files (first seen at or after
+   * {@code since}, if given) that has no delivery there yet: a destination added after files were
+   * taken gets them too. An artifact whose local copy is gone (retention, or removed by hand)
+   * cannot be queued, and is reported.
+   */
+  public Backfill backfill(String destination, Instant since) {
+    record Candidate(
+        long fileId,
+        String artifact,
+        String local,
+        String name,
+        String sha256,
+        long size,
+        Timestamp logStart) {}
+    List<Candidate> candidates = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                // one row per artifact (its first delivery), where none goes to the destination
+                "SELECT d.file_id, d.artifact, d.local_path, d.name, d.sha256, d.size, d.log_start"
+                    + " FROM deliveries d JOIN files f ON f.id = d.file_id WHERE d.id = (SELECT"
+                    + " MIN(y.id) FROM deliveries y WHERE y.file_id = d.file_id AND y.artifact ="
+                    + " d.artifact) AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.file_id ="
+                    + " d.file_id AND x.artifact = d.artifact AND x.destination = ?) AND"
+                    + " f.first_seen >= ? ORDER BY d.file_id, d.id")) {
+      s.setString(1, destination);
+      s.setTimestamp(2, Timestamp.from(since == null ? Instant.EPOCH : since));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          candidates.add(
+              new Candidate(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getLong(6),
+                  rs.getTimestamp(7)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot find what " + destination + " lacks", e);
+    }
+    int queued = 0;
+    List<String> unavailable = new ArrayList<>();
+    for (Candidate x : candidates) {
+      Path local = Path.of(x.local());
+      if (!java.nio.file.Files.isRegularFile(local)) {
+        unavailable.add("file " + x.fileId() + " " + x.artifact() + ": " + local);
+        continue;
+      }
+      enqueue(
+          x.fileId(),
+          x.artifact(),
+          local,
+          x.name(),
+          x.sha256(),
+          x.size(),
+          x.logStart() == null ? null : x.logStart().toInstant(),
+          List.of(destination));
+      queued++;
+    }
+    return new Backfill(queued, unavailable);
+  }
+
   /** Queues a verified delivery again (its copy went missing or changed at the destination). */
   public void redeliver(long deliveryId, String reason) {
     Timestamp now = Timestamp.from(Instant.now());

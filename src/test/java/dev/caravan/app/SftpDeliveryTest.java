@@ -74,6 +74,73 @@ class SftpDeliveryTest {
     }
   }
 
+  /**
+   * A destination added after files were taken: {@code caravan ledger backfill} queues what it
+   * lacks, from the local copies still there, and says which it cannot (copy gone).
+   */
+  @Test
+  void aDestinationAddedLaterIsBackfilled() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false)) {
+      AppHarness app =
+          app(server.port(), SftpTestServer.PASSWORD).set("caravan.destinations", "archive");
+      try (app) {
+        app.start();
+        Files.copy(Samples.dslog(Samples.REV), app.inbox.resolve("rev.dslog"));
+        Files.write(app.inbox.resolve("a.bin"), new byte[] {1, 2, 3});
+        Files.write(app.inbox.resolve("b.bin"), new byte[] {4, 5, 6});
+        app.awaitFiles(3);
+        AppHarness.await(
+            java.time.Duration.ofSeconds(30), "archived", () -> app.queue().backlog() == 0);
+        assertThat(app.deliveries()).hasSize(4).allMatch(x -> x.destination().equals("archive"));
+        // b.bin's local copy is gone (as after retention): it cannot be backfilled from here
+        String gone =
+            app.files().stream()
+                .filter(f -> f.name().equals("b.bin"))
+                .findFirst()
+                .orElseThrow()
+                .landingPath();
+        app.stop();
+        Files.delete(Path.of(gone));
+        Path config =
+            Files.writeString(tmp.resolve("cli.properties"), "caravan.data = " + app.data + "\n");
+        String[] backfill = {
+          "ledger", "backfill", "--destination", "sftp", "--config", config.toString()
+        };
+        assertThat(cli(1, backfill))
+            .contains("3 deliveries queued for sftp")
+            .contains("1 cannot be queued")
+            .contains(gone);
+        assertThat(cli(1, backfill)).as("twice: nothing more").contains("0 deliveries queued");
+
+        app.set("caravan.destinations", "archive,sftp").start();
+        AppHarness.await(
+            java.time.Duration.ofSeconds(30), "backfilled", () -> app.queue().backlog() == 0);
+        List<DeliveryRow> sftp =
+            app.deliveries().stream().filter(x -> x.destination().equals("sftp")).toList();
+        assertThat(sftp)
+            .extracting(x -> x.fileName() + " " + x.artifact() + " " + x.state())
+            .containsExactlyInAnyOrder(
+                "rev.dslog raw VERIFIED", "rev.v1.csv csv VERIFIED", "a.bin raw VERIFIED");
+        for (DeliveryRow x : sftp) {
+          assertThat(Landing.sha256(root.resolve(x.remotePath()))).isEqualTo(x.sha256());
+        }
+      }
+    }
+  }
+
+  private static String cli(int exit, String... args) {
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(dev.caravan.cli.CaravanCommand.execute(args)).as(out.toString()).isEqualTo(exit);
+    } finally {
+      System.setOut(old);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Test
   void keyAuthentication() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("sftp-root"));
