@@ -34,7 +34,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
 import org.apache.camel.dataformat.csv.CsvDataFormat;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,7 +280,7 @@ public class CaravanBeans implements CamelConfiguration {
   /**
    * Who runs the routes marked {@code master:leader:…}: by default leases in the ledger (one app,
    * or several on one PostgreSQL ledger); with {@code caravan.leader.service=camel}, the cluster
-   * service configured under {@code camel.cluster.*} (on Kubernetes, its Lease). Either way the new
+   * service bean declared with {@code camel.beans.*} (on Kubernetes, its Lease). Either way the new
    * leader first takes back what the last one left half-done.
    */
   private static void leaderElection(
@@ -314,7 +313,7 @@ public class CaravanBeans implements CamelConfiguration {
               });
           context.addStartupListener(
               (ctx, alreadyStarted) ->
-                  ClusterServiceHelper.mandatoryLookupService(ctx)
+                  declaredClusterService(ctx)
                       .getView(TakeOver.NAMESPACE)
                       .addEventListener(takeOver));
         }

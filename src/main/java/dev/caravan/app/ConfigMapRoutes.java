@@ -3,9 +3,7 @@ package dev.caravan.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,21 +87,15 @@ final class ConfigMapRoutes extends ServiceSupport {
         .onReload(name, PluginHelper.getResourceLoader(context).resolveResource("file:" + name));
   }
 
+  /** Each route file's text (they are small). */
   private Map<Path, String> read() throws IOException {
-    Map<Path, String> hashes = new HashMap<>();
+    Map<Path, String> texts = new HashMap<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f :
           files.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).toList()) {
-        try {
-          hashes.put(
-              f,
-              HexFormat.of()
-                  .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
-        } catch (java.security.NoSuchAlgorithmException e) {
-          throw new IllegalStateException(e);
-        }
+        texts.put(f, Files.readString(f));
       }
     }
-    return hashes;
+    return texts;
   }
 }
