@@ -7,6 +7,8 @@ import dev.caravan.deliver.CopyChecker;
 import dev.caravan.deliver.Deliveries;
 import dev.caravan.deliver.DestinationConfig;
 import dev.caravan.deliver.Destinations;
+import dev.caravan.deliver.NamedDestinations;
+import dev.caravan.deliver.S3ClientBeans;
 import dev.caravan.deliver.S3Destination;
 import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
@@ -97,34 +99,42 @@ public class CaravanBeans implements CamelConfiguration {
     Destinations current = new Destinations(context, destinations);
     registry.bind("deliveryQueue", queue);
     registry.bind("deliveries", new Deliveries(queue, current));
-    registry.bind(
-        "archive",
-        new ArchiveDestination(
-            "archive", Path.of(property(context, "caravan.archive", null)), ledger, queue));
     DestinationConfig destinationConfig =
         new DestinationConfig(
             k -> context.getPropertiesComponent().resolveProperty(k).orElse(null));
+    // the beans of each kind of destination; a destination is named by its deliver route and
+    // configured under caravan.NAME.*
+    registry.bind(
+        "archive",
+        new NamedDestinations<>(
+            name -> new ArchiveDestination(name, destinationConfig.archive(name), ledger, queue)));
     registry.bind(
         "sftp",
-        new SftpDestination(
-            "sftp",
-            destinationConfig.sftpBase(),
-            new SftpVerifier(destinationConfig.sftp()),
-            ledger,
-            queue,
-            destinationConfig.sftpBandwidth()));
-    S3Verifier s3 = new S3Verifier(destinationConfig.s3());
-    registry.bind("s3Client", s3.client());
-    registry.bind(
-        "s3",
-        new S3Destination(
-            "s3",
-            destinationConfig.s3Prefix(),
-            destinationConfig.s3PartSize(),
-            s3,
-            ledger,
-            queue,
-            destinationConfig.s3Bandwidth()));
+        new NamedDestinations<>(
+            name ->
+                new SftpDestination(
+                    name,
+                    destinationConfig.sftpBase(name),
+                    new SftpVerifier(destinationConfig.sftp(name)),
+                    ledger,
+                    queue,
+                    destinationConfig.bandwidth(name))));
+    NamedDestinations<S3Destination> s3 =
+        new NamedDestinations<>(
+            name ->
+                new S3Destination(
+                    name,
+                    destinationConfig.s3Prefix(name),
+                    destinationConfig.s3PartSize(name),
+                    new S3Verifier(destinationConfig.s3(name)),
+                    ledger,
+                    queue,
+                    destinationConfig.bandwidth(name)));
+    registry.bind("s3", s3);
+    // the aws2-s3 endpoints' clients: #s3Client-NAME, made when a route first asks for it
+    if (registry instanceof org.apache.camel.support.DefaultRegistry defaults) {
+      defaults.addBeanRepository(new S3ClientBeans(s3));
+    }
     List<String> required =
         Arrays.stream(property(context, "caravan.retention.required", "").split(","))
             .map(String::trim)

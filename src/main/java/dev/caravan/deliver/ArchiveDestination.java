@@ -15,7 +15,7 @@ import org.apache.camel.Exchange;
  * holding other bytes is never overwritten: the artifact gets the next free name {@code NAME
  * (2).ext}.
  */
-public final class ArchiveDestination {
+public final class ArchiveDestination implements Destination {
 
   /** Headers of the delivery. */
   public static final String TARGET = "CaravanArchiveTarget", ALREADY_THERE = "CaravanAlreadyThere";

@@ -13,39 +13,43 @@ import java.util.Optional;
  */
 public final class CopyChecker implements AutoCloseable {
 
-  private final Path archive;
   private final DestinationConfig config;
-  private SftpVerifier sftp;
-  private S3Verifier s3;
+  private final java.util.Map<String, SftpVerifier> sftp = new java.util.HashMap<>();
+  private final java.util.Map<String, S3Verifier> s3 = new java.util.HashMap<>();
 
   public CopyChecker(DestinationConfig config) {
     this.config = config;
-    this.archive = config.archive();
   }
 
   /** Empty when the copy is there and equal; else what is wrong with it. */
   public Optional<String> problem(DeliveryRow d) {
     try {
       String actual;
-      switch (d.destination()) {
-        case "archive" -> {
-          Path copy = archive.resolve(d.remotePath());
+      String name = d.destination();
+      // the destination's kind, from how its copy was proven
+      String method = d.verifyMethod() == null ? "" : d.verifyMethod();
+      switch (method) {
+        case ArchiveDestination.METHOD -> {
+          Path copy = config.archive(name).resolve(d.remotePath());
           if (!Files.exists(copy)) {
             return Optional.of("missing: " + copy);
           }
           actual = Landing.sha256(copy);
         }
-        case "sftp" -> {
-          Optional<SftpVerifier.Copy> copy = sftp().find(d.remotePath());
+        case SftpVerifier.EXEC_SHA256, SftpVerifier.READ_BACK -> {
+          Optional<SftpVerifier.Copy> copy =
+              sftp.computeIfAbsent(name, n -> new SftpVerifier(config.sftp(n)))
+                  .find(d.remotePath());
           if (copy.isEmpty()) {
-            return Optional.of("missing: sftp:" + d.remotePath());
+            return Optional.of("missing: " + name + ":" + d.remotePath());
           }
           actual = copy.get().sha256();
         }
-        case "s3" -> {
-          Optional<S3Verifier.Copy> copy = s3().find(d.remotePath());
+        case S3Verifier.HEAD_SHA256_MD5, S3Verifier.HEAD_SHA256 -> {
+          Optional<S3Verifier.Copy> copy =
+              s3.computeIfAbsent(name, n -> new S3Verifier(config.s3(n))).find(d.remotePath());
           if (copy.isEmpty()) {
-            return Optional.of("missing: s3:" + d.remotePath());
+            return Optional.of("missing: " + name + ":" + d.remotePath());
           }
           if (copy.get().size() != d.size()) {
             return Optional.of("size " + copy.get().size() + ", expected " + d.size());
@@ -53,7 +57,8 @@ public final class CopyChecker implements AutoCloseable {
           actual = copy.get().sha256();
         }
         default -> {
-          return Optional.of("unknown destination " + d.destination());
+          return Optional.of(
+              "cannot check " + name + ": unknown verification method '" + method + "'");
         }
       }
       return d.sha256().equals(actual)
@@ -64,27 +69,9 @@ public final class CopyChecker implements AutoCloseable {
     }
   }
 
-  private SftpVerifier sftp() {
-    if (sftp == null) {
-      sftp = new SftpVerifier(config.sftp());
-    }
-    return sftp;
-  }
-
-  private S3Verifier s3() {
-    if (s3 == null) {
-      s3 = new S3Verifier(config.s3());
-    }
-    return s3;
-  }
-
   @Override
   public void close() {
-    if (s3 != null) {
-      s3.close();
-    }
-    if (sftp != null) {
-      sftp.close();
-    }
+    s3.values().forEach(S3Verifier::close);
+    sftp.values().forEach(SftpVerifier::close);
   }
 }

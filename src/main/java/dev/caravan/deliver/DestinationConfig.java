@@ -5,7 +5,10 @@ import java.util.function.Function;
 
 /**
  * The destinations' settings, read the same way by the application (Camel's properties) and by the
- * admin commands ({@code caravan check}): from a key lookup that returns null for a missing key.
+ * admin commands ({@code caravan check}): from a key lookup that returns null for a missing key. A
+ * destination named NAME reads {@code caravan.NAME.*} ({@code caravan.sftp.host}, {@code
+ * caravan.backup.host}, …); an archive's folder is {@code caravan.NAME} itself ({@code
+ * caravan.archive}).
  */
 public final class DestinationConfig {
 
@@ -20,54 +23,60 @@ public final class DestinationConfig {
     return v == null || v.isBlank() ? defaultValue : v.trim();
   }
 
-  public Path archive() {
-    return Path.of(get("caravan.archive", "archive"));
+  private String get(String name, String key, String defaultValue) {
+    return get("caravan." + name + "." + key, defaultValue);
   }
 
-  public String sftpBase() {
-    return get("caravan.sftp.base", "");
+  /** An archive destination's folder. */
+  public Path archive(String name) {
+    String folder = get("caravan." + name, name.equals("archive") ? "archive" : null);
+    if (folder == null) {
+      throw new IllegalArgumentException(
+          "the archive destination " + name + " needs its folder: caravan." + name);
+    }
+    return Path.of(folder);
+  }
+
+  public String sftpBase(String name) {
+    return get(name, "base", "");
   }
 
   /** Host keys are checked against the known-hosts file unless checking is turned off. */
-  public SftpVerifier.Server sftp() {
-    boolean strict = !"no".equalsIgnoreCase(get("caravan.sftp.strict-host-key-checking", "yes"));
+  public SftpVerifier.Server sftp(String name) {
+    boolean strict = !"no".equalsIgnoreCase(get(name, "strict-host-key-checking", "yes"));
     return new SftpVerifier.Server(
-        get("caravan.sftp.host", "localhost"),
-        Integer.parseInt(get("caravan.sftp.port", "22")),
-        get("caravan.sftp.user", "caravan"),
-        get("caravan.sftp.password", null),
-        get("caravan.sftp.private-key", null),
+        get(name, "host", "localhost"),
+        Integer.parseInt(get(name, "port", "22")),
+        get(name, "user", "caravan"),
+        get(name, "password", null),
+        get(name, "private-key", null),
         strict
-            ? get("caravan.sftp.known-hosts", System.getProperty("user.home") + "/.ssh/known_hosts")
+            ? get(name, "known-hosts", System.getProperty("user.home") + "/.ssh/known_hosts")
             : null,
-        Integer.parseInt(get("caravan.sftp.timeout", "30000")));
+        Integer.parseInt(get(name, "timeout", "30000")));
   }
 
   /** Upload limits, bytes per second (0: none), e.g. {@code 2M}. */
-  public Bandwidth sftpBandwidth() {
-    return Bandwidth.parse(get("caravan.sftp.bandwidth", "0"));
+  public Bandwidth bandwidth(String name) {
+    return Bandwidth.parse(get(name, "bandwidth", "0"));
   }
 
-  public Bandwidth s3Bandwidth() {
-    return Bandwidth.parse(get("caravan.s3.bandwidth", "0"));
+  public String s3Prefix(String name) {
+    return get(name, "prefix", "");
   }
 
-  public String s3Prefix() {
-    return get("caravan.s3.prefix", "");
+  public long s3PartSize(String name) {
+    return Long.parseLong(get(name, "part-size", "16777216"));
   }
 
-  public long s3PartSize() {
-    return Long.parseLong(get("caravan.s3.part-size", "16777216"));
-  }
-
-  public S3Verifier.Store s3() {
+  public S3Verifier.Store s3(String name) {
     return new S3Verifier.Store(
-        get("caravan.s3.endpoint", null),
-        get("caravan.s3.region", "us-east-1"),
-        get("caravan.s3.bucket", "caravan"),
-        Boolean.parseBoolean(get("caravan.s3.path-style", "false")),
-        get("caravan.s3.access-key", null),
-        get("caravan.s3.secret-key", null),
-        Integer.parseInt(get("caravan.s3.timeout", "60000")));
+        get(name, "endpoint", null),
+        get(name, "region", "us-east-1"),
+        get(name, "bucket", "caravan"),
+        Boolean.parseBoolean(get(name, "path-style", "false")),
+        get(name, "access-key", null),
+        get(name, "secret-key", null),
+        Integer.parseInt(get(name, "timeout", "60000")));
   }
 }

@@ -16,7 +16,7 @@ import org.apache.camel.Message;
  * the object appears whole or not at) with our SHA-256 in the object's metadata, never over another
  * object, then proven by {@link S3Verifier}.
  */
-public final class S3Destination {
+public final class S3Destination implements Destination {
 
   /** Camel aws2-s3 headers. */
   static final String KEY = "CamelAwsS3Key",
@@ -46,6 +46,11 @@ public final class S3Destination {
     this.verifier = verifier;
     this.ledger = ledger;
     this.queue = queue;
+  }
+
+  /** The client of this store, also the aws2-s3 producer's. */
+  public software.amazon.awssdk.services.s3.S3Client client() {
+    return verifier.client();
   }
 
   /** Chooses the key of the {@link Delivery} in the body and sets what the producer needs. */

@@ -13,7 +13,7 @@ import org.apache.camel.InvalidPayloadException;
  * Camel's sftp producer under a temporary name and renamed, never over other bytes, then proven by
  * {@link SftpVerifier} (remote {@code sha256sum}, else a read-back).
  */
-public final class SftpDestination {
+public final class SftpDestination implements Destination {
 
   private final String name;
   private final String base;

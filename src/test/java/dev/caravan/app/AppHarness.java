@@ -56,6 +56,21 @@ public final class AppHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Another destination of a kind: deliver-KIND.camel.yaml copied to deliver-NAME.camel.yaml with
+   * the name changed, as the route files' header tells an operator to.
+   */
+  public void copyRoute(String kind, String name) throws java.io.IOException {
+    String yaml = Files.readString(routes.resolve("deliver-" + kind + ".camel.yaml"));
+    yaml =
+        yaml.replace("deliver-" + kind, "deliver-" + name)
+            .replace("claim('" + kind + "'", "claim('" + name + "'")
+            .replace("caravan." + kind + ".", "caravan." + name + ".")
+            .replace("{{caravan." + kind + "}}", "{{caravan." + name + "}}")
+            .replace("#s3Client-" + kind, "#s3Client-" + name);
+    Files.writeString(routes.resolve("deliver-" + name + ".camel.yaml"), yaml);
+  }
+
   /** Sets a configuration key for the next start; null takes an override away. */
   public AppHarness set(String key, String value) {
     if (value == null) {

@@ -39,9 +39,19 @@ class S3DeliveryTest {
                     S3TestServer.SECRET_KEY,
                     30_000))) {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
+      admin.client().createBucket(CreateBucketRequest.builder().bucket("offsite").build());
+      AppHarness second = new AppHarness(tmp, null);
+      // a second S3 destination: the shipped route copied under another name, its own bucket
+      second.copyRoute("s3", "offsite");
       try (AppHarness app =
-          new AppHarness(tmp, null)
-              .set("caravan.destinations", "archive,s3")
+          second
+              .set("caravan.destinations", "archive,s3,offsite")
+              .set("caravan.offsite.enabled", "true")
+              .set("caravan.offsite.endpoint", s3.endpoint())
+              .set("caravan.offsite.bucket", "offsite")
+              .set("caravan.offsite.path-style", "true")
+              .set("caravan.offsite.access-key", S3TestServer.ACCESS_KEY)
+              .set("caravan.offsite.secret-key", S3TestServer.SECRET_KEY)
               .set("caravan.s3.enabled", "true")
               .set("caravan.s3.endpoint", s3.endpoint())
               .set("caravan.s3.bucket", "logs")
@@ -65,6 +75,21 @@ class S3DeliveryTest {
         assertThat(d.stream().filter(x -> !x.state().equals("VERIFIED")).toList()).isEmpty();
         List<DeliveryRow> toS3 = d.stream().filter(x -> x.destination().equals("s3")).toList();
         assertThat(toS3).hasSize(13);
+        List<DeliveryRow> offsite =
+            d.stream().filter(x -> x.destination().equals("offsite")).toList();
+        assertThat(offsite).hasSize(13);
+        for (DeliveryRow x : offsite) {
+          byte[] object =
+              admin
+                  .client()
+                  .getObject(
+                      GetObjectRequest.builder().bucket("offsite").key(x.remotePath()).build(),
+                      ResponseTransformer.toBytes())
+                  .asByteArray();
+          assertThat(Landing.sha256(Files.write(tmp.resolve("got"), object)))
+              .as(x.remotePath())
+              .isEqualTo(x.sha256());
+        }
         for (DeliveryRow x : toS3) {
           assertThat(x.remotePath()).startsWith("frc/");
           byte[] object =

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +126,77 @@ class SftpDeliveryTest {
         for (DeliveryRow x : sftp) {
           assertThat(Landing.sha256(root.resolve(x.remotePath()))).isEqualTo(x.sha256());
         }
+      }
+    }
+  }
+
+  /**
+   * Any number of destinations of one kind: a second SFTP server (no shell) and a second archive,
+   * each a copy of the shipped route under its own name, configured under caravan.NAME.*; every
+   * copy verified with its own server's method, and checked there by the audit.
+   */
+  @Test
+  void namedDestinationsOfOneKind() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    Path backupRoot = Files.createDirectories(tmp.resolve("backup-root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), true);
+        SftpTestServer backup = new SftpTestServer(backupRoot, tmp.resolve("hostkey2"), false)) {
+      AppHarness app =
+          app(server.port(), SftpTestServer.PASSWORD)
+              .set("caravan.destinations", "archive,sftp,backup,usb")
+              .set("caravan.backup.enabled", "true")
+              .set("caravan.backup.host", "127.0.0.1")
+              .set("caravan.backup.port", Integer.toString(backup.port()))
+              .set("caravan.backup.user", SftpTestServer.USER)
+              .set("caravan.backup.password", SftpTestServer.PASSWORD)
+              .set("caravan.backup.strict-host-key-checking", "no")
+              .set("caravan.backup.base", "copies")
+              .set("caravan.usb", tmp.resolve("usb").toString());
+      // what the route files' header says: a copy, the name changed
+      app.copyRoute("sftp", "backup");
+      app.copyRoute("archive", "usb");
+      try (app) {
+        app.start();
+        for (Path sample : Files.list(Samples.LOGS).toList()) {
+          Files.copy(sample, app.inbox.resolve(sample.getFileName()));
+        }
+        app.awaitFiles(6);
+        AppHarness.await(
+            java.time.Duration.ofSeconds(60), "all delivered", () -> app.queue().backlog() == 0);
+        Map<String, List<DeliveryRow>> byDestination =
+            app.deliveries().stream()
+                .collect(java.util.stream.Collectors.groupingBy(DeliveryRow::destination));
+        assertThat(byDestination).containsOnlyKeys("archive", "sftp", "backup", "usb");
+        byDestination.forEach(
+            (name, rows) ->
+                assertThat(rows).as(name).hasSize(12).allMatch(x -> x.state().equals("VERIFIED")));
+        assertThat(byDestination.get("sftp"))
+            .allMatch(x -> x.verifyMethod().equals(SftpVerifier.EXEC_SHA256));
+        assertThat(byDestination.get("backup"))
+            .allMatch(x -> x.verifyMethod().equals(SftpVerifier.READ_BACK));
+        for (DeliveryRow x : byDestination.get("backup")) {
+          assertThat(Landing.sha256(backupRoot.resolve(x.remotePath()))).isEqualTo(x.sha256());
+          assertThat(x.remotePath()).startsWith("copies/");
+        }
+        for (DeliveryRow x : byDestination.get("usb")) {
+          assertThat(Landing.sha256(tmp.resolve("usb").resolve(x.remotePath())))
+              .isEqualTo(x.sha256());
+        }
+        // the audit checks each copy at its own destination
+        dev.caravan.deliver.Audit audit =
+            app.context()
+                .getRegistry()
+                .lookupByNameAndType("audit", dev.caravan.deliver.Audit.class);
+        assertThat(audit.run(null, false).bad()).isEmpty();
+        DeliveryRow changed = byDestination.get("backup").get(0);
+        Files.write(backupRoot.resolve(changed.remotePath()), new byte[] {9});
+        assertThat(audit.run(null, false).bad())
+            .singleElement()
+            .satisfies(
+                b -> {
+                  assertThat(b.delivery().id()).isEqualTo(changed.id());
+                  assertThat(b.problem()).contains("expected " + changed.sha256());
+                });
       }
     }
   }

@@ -1,0 +1,36 @@
+package dev.caravan.deliver;
+
+import dev.caravan.ledger.Delivery;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+
+/**
+ * The destinations of one kind (archive, sftp, s3), as the bean its deliver routes call: each step
+ * goes to the destination the delivery is for, made from its settings ({@code caravan.NAME.*}) the
+ * first time. A second SFTP server is a copy of {@code deliver-sftp.camel.yaml} under another name;
+ * no Java changes.
+ */
+public final class NamedDestinations<T extends Destination> {
+
+  private final Function<String, T> make;
+  private final Map<String, T> byName = new ConcurrentHashMap<>();
+
+  public NamedDestinations(Function<String, T> make) {
+    this.make = make;
+  }
+
+  public T forName(String name) {
+    return byName.computeIfAbsent(name, make);
+  }
+
+  public void plan(Exchange exchange) throws Exception {
+    forName(exchange.getMessage().getMandatoryBody(Delivery.class).destination()).plan(exchange);
+  }
+
+  public void verify(Exchange exchange) throws Exception {
+    forName(exchange.getProperty(Deliveries.DELIVERY, Delivery.class).destination())
+        .verify(exchange);
+  }
+}
