@@ -64,7 +64,8 @@ public final class CopyChecker implements AutoCloseable {
       return d.sha256().equals(actual)
           ? Optional.empty()
           : Optional.of("SHA-256 " + actual + ", expected " + d.sha256());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // a server that cannot be reached, or a destination whose settings are missing here
       return Optional.of("cannot check: " + e.getMessage());
     }
   }
