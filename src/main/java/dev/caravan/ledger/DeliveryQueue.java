@@ -46,6 +46,8 @@ public final class DeliveryQueue {
   private final DataSource dataSource;
   private final Policy policy;
   private final String worker;
+  // asked once: claims run every poll interval on every destination
+  private volatile Boolean postgres;
 
   public DeliveryQueue(Ledger ledger, Policy policy) {
     this(ledger, policy, "caravan");
@@ -114,7 +116,10 @@ public final class DeliveryQueue {
     Instant now = Instant.now();
     List<Delivery> claimed = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
-      boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+      if (postgres == null) {
+        postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+      }
+      boolean postgres = this.postgres;
       c.setAutoCommit(false);
       List<Delivery> due = new ArrayList<>();
       try (PreparedStatement s =

@@ -79,28 +79,15 @@ class S3DeliveryTest {
             d.stream().filter(x -> x.destination().equals("offsite")).toList();
         assertThat(offsite).hasSize(13);
         for (DeliveryRow x : offsite) {
-          byte[] object =
-              admin
-                  .client()
-                  .getObject(
-                      GetObjectRequest.builder().bucket("offsite").key(x.remotePath()).build(),
-                      ResponseTransformer.toBytes())
-                  .asByteArray();
-          assertThat(Landing.sha256(Files.write(tmp.resolve("got"), object)))
+          assertThat(sha256Of(admin, "offsite", x.remotePath()))
               .as(x.remotePath())
               .isEqualTo(x.sha256());
         }
         for (DeliveryRow x : toS3) {
           assertThat(x.remotePath()).startsWith("frc/");
-          byte[] object =
-              admin
-                  .client()
-                  .getObject(
-                      GetObjectRequest.builder().bucket("logs").key(x.remotePath()).build(),
-                      ResponseTransformer.toBytes())
-                  .asByteArray();
-          Path tmpCopy = Files.write(tmp.resolve("got"), object);
-          assertThat(Landing.sha256(tmpCopy)).as(x.remotePath()).isEqualTo(x.sha256());
+          assertThat(sha256Of(admin, "logs", x.remotePath()))
+              .as(x.remotePath())
+              .isEqualTo(x.sha256());
           // after the put (and, for the multipart one, the metadata copy) the ETag is the MD5
           assertThat(x.verifyMethod()).as(x.remotePath()).isEqualTo(S3Verifier.HEAD_SHA256_MD5);
           boolean multipart = x.fileName().equals("video.bin");
@@ -111,5 +98,17 @@ class S3DeliveryTest {
         }
       }
     }
+  }
+
+  /** The SHA-256 of an object as read back from the store. */
+  private String sha256Of(S3Verifier admin, String bucket, String key) throws Exception {
+    byte[] object =
+        admin
+            .client()
+            .getObject(
+                GetObjectRequest.builder().bucket(bucket).key(key).build(),
+                ResponseTransformer.toBytes())
+            .asByteArray();
+    return Landing.sha256(Files.write(tmp.resolve("got"), object));
   }
 }

@@ -108,11 +108,13 @@ class SftpDeliveryTest {
         String[] backfill = {
           "ledger", "backfill", "--destination", "sftp", "--config", config.toString()
         };
-        assertThat(cli(1, backfill))
+        assertThat(dev.caravan.testing.Cli.run(1, backfill))
             .contains("3 deliveries queued for sftp")
             .contains("1 cannot be queued")
             .contains(gone);
-        assertThat(cli(1, backfill)).as("twice: nothing more").contains("0 deliveries queued");
+        assertThat(dev.caravan.testing.Cli.run(1, backfill))
+            .as("twice: nothing more")
+            .contains("0 deliveries queued");
 
         app.set("caravan.destinations", "archive,sftp").start();
         AppHarness.await(
@@ -199,18 +201,6 @@ class SftpDeliveryTest {
                 });
       }
     }
-  }
-
-  private static String cli(int exit, String... args) {
-    java.io.PrintStream old = System.out;
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      assertThat(dev.caravan.cli.CaravanCommand.execute(args)).as(out.toString()).isEqualTo(exit);
-    } finally {
-      System.setOut(old);
-    }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

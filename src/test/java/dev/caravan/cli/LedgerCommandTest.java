@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,17 +22,7 @@ class LedgerCommandTest {
   }
 
   private String run(int exit, String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(CaravanCommand.execute(args))
-          .as(out.toString(StandardCharsets.UTF_8))
-          .isEqualTo(exit);
-    } finally {
-      System.setOut(old);
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    return dev.caravan.testing.Cli.run(exit, args);
   }
 
   @Test
