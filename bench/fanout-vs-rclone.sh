@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Caravan (intake -> SFTP, intake -> S3, each with read-back verification) side by side with
 # `rclone copy` (no verification) of the same files to the same servers, in the same run:
-#   OpenSSH sshd on 127.0.0.1:2222 (key auth, internal-sftp: no shell, so Caravan reads every copy back)
+#   OpenSSH sshd on 127.0.0.1:2222, key auth, login "caravanbench" (made if missing) with /bin/sh,
+#     so Caravan verifies with sha256sum on the server; BENCH_SFTP_SHELL=no forces internal-sftp
+#     (no shell: Caravan reads every copy back over SFTP)
 #   S3Proxy on a free loopback port (filesystem backend)
-# Sets: 1,000 x 100 KiB and 10 x 50 MiB random files. Caravan runs with -Xmx256m.
+# Sets: 1,000 x 100 KiB and 10 x 50 MiB random files. Caravan runs with -Xmx256m. It is a service, so
+# it is timed warm: BENCH_WARMUP (default 200) other small files go through it first, untimed;
+# BENCH_WARMUP=0 times a cold JVM (JIT compilation then takes much of the two cores).
 #   bench/fanout-vs-rclone.sh [SETS] [DESTINATIONS]   defaults: "small large" "sftp s3"
 #   (installs openssh-server and rclone from Debian if missing)
 set -euo pipefail
@@ -16,11 +20,18 @@ if ! command -v rclone >/dev/null || [ ! -x /usr/sbin/sshd ]; then
 fi
 unset AWS_CA_BUNDLE # breaks rclone's S3 backend here
 
+# the SFTP login: a plain account with a plain shell, as on a lab's server (root's shell here runs
+# a slow .bashrc at every command); StrictModes is off, so its home may be anywhere
+user=caravanbench home=/var/tmp/caravanbench-home
+if ! id "$user" >/dev/null 2>&1; then
+  useradd -m -d "$home" -s /bin/sh "$user"
+  usermod -p '*' "$user" # no password, but not locked: sshd refuses locked accounts without PAM
+fi
 work=$(mktemp -d /var/tmp/caravan-bench.XXXXXX)
 chmod 755 "$work"
 remote=$(basename "$work") # the SFTP folder of this run, under the login (home) folder
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/bench-logs; cp "$work"/caravan-*/app.log /tmp/bench-logs/ 2>/dev/null || true; cp "$work"/ssh/sshd.log /tmp/bench-logs/ 2>/dev/null || true; rm -rf "$work" "${HOME:?}/$remote"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/bench-logs; for d in "$work"/caravan-*/; do cp "$d/app.log" "/tmp/bench-logs/$(basename "$d").log" 2>/dev/null || true; done; cp "$work"/ssh/sshd.log /tmp/bench-logs/ 2>/dev/null || true; rm -rf "$work" "${home:?}/$remote"; }
 trap cleanup EXIT
 
 # --- OpenSSH
@@ -41,9 +52,9 @@ UsePAM no
 PasswordAuthentication no
 PermitRootLogin prohibit-password
 Subsystem sftp internal-sftp
-ForceCommand internal-sftp
 MaxStartups 100:30:200
 CFG
+[ "${BENCH_SFTP_SHELL:-yes}" = no ] && echo "ForceCommand internal-sftp" >> "$work/ssh/sshd_config"
 /usr/sbin/sshd -D -e -f "$work/ssh/sshd_config" 2> "$work/ssh/sshd.log" &
 pids+=($!)
 echo "[127.0.0.1]:2222 $(cut -d' ' -f1,2 "$work/ssh/host.pub")" > "$work/ssh/known_hosts"
@@ -71,12 +82,15 @@ w = sys.argv[1]
 os.makedirs(f"{w}/small", exist_ok=True); os.makedirs(f"{w}/large", exist_ok=True)
 for i in range(int(os.environ.get("BENCH_SMALL", "1000"))):
     open(f"{w}/small/s{i:04d}.bin", "wb").write(os.urandom(100 * 1024))
+os.makedirs(f"{w}/warm", exist_ok=True)
+for i in range(int(os.environ.get("BENCH_WARMUP", "200"))):
+    open(f"{w}/warm/w{i:04d}.bin", "wb").write(os.urandom(100 * 1024))
 for i in range(10):
     open(f"{w}/large/l{i:02d}.bin", "wb").write(os.urandom(50 * 1024 * 1024))
 PY
 
 export RCLONE_CONFIG_SFTPB_TYPE=sftp RCLONE_CONFIG_SFTPB_HOST=127.0.0.1 RCLONE_CONFIG_SFTPB_PORT=2222 \
-  RCLONE_CONFIG_SFTPB_USER=root RCLONE_CONFIG_SFTPB_KEY_FILE="$work/ssh/client" \
+  RCLONE_CONFIG_SFTPB_USER=$user RCLONE_CONFIG_SFTPB_KEY_FILE="$work/ssh/client" \
   RCLONE_CONFIG_SFTPB_KNOWN_HOSTS_FILE="$work/ssh/known_hosts" RCLONE_CONFIG_SFTPB_DISABLE_HASHCHECK=true
 export RCLONE_CONFIG_S3B_TYPE=s3 RCLONE_CONFIG_S3B_PROVIDER=Other RCLONE_CONFIG_S3B_ENDPOINT=http://127.0.0.1:$s3port \
   RCLONE_CONFIG_S3B_ACCESS_KEY_ID=bench RCLONE_CONFIG_S3B_SECRET_ACCESS_KEY=bench-secret RCLONE_CONFIG_S3B_FORCE_PATH_STYLE=true
@@ -86,13 +100,31 @@ report() { # name set seconds files bytes
   printf '%-28s %-6s %8.2f s %8.1f files/s %8.1f MiB/s\n' "$1" "$2" "$3" "$(echo "$4 / $3" | bc -l)" "$(echo "$5 / 1048576 / $3" | bc -l)"
 }
 
+wait_verified() { # destination dir count
+  until [ "$(grep -c -- "-> $1 verified" "$2/app.log")" -ge "$3" ]; do
+    grep -q "QUARANTINED" "$2/app.log" && { echo "quarantined deliveries, see $2/app.log"; tail -5 "$2/app.log"; exit 1; }
+    sleep 0.05
+  done
+}
+
+# BENCH_PROFILE=1: CPU seconds used during the timed part, per JVM thread (jstack) and by the
+# servers' processes (sshd sessions with the commands they ran, S3Proxy), in /tmp/bench-logs
+cpu_snapshot() { # jvm-pid before|after name
+  local java_pid; java_pid=$(pgrep -f "caravan.jar" -n)
+  jstack "$java_pid" > "/tmp/bench-logs/jstack-$3-$2.txt"
+  local tick; tick=$(getconf CLK_TCK)
+  for p in $(pgrep sshd) $(pgrep -f s3proxy.jar) "$java_pid"; do
+    awk -v p="$p" -v t="$tick" '{print p, $2, ($14 + $15 + $16 + $17) / t}' "/proc/$p/stat" 2>/dev/null
+  done > "/tmp/bench-logs/procs-$3-$2.txt"
+}
+
 caravan() { # destination set
   local dest=$1 set=$2 dir="$work/caravan-$1-$2"
   mkdir -p "$dir/inbox"
   local n; n=$(ls "$work/$set" | wc -l)
   (cd "$dir" && exec env CARAVAN_DESTINATIONS="$dest" CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_CHECK_INTERVAL=100 \
     CARAVAN_INTAKE_POLL_INTERVAL=200 CARAVAN_DELIVER_POLL_INTERVAL=100 CAMEL_MANAGEMENT_ENABLED=false \
-    CARAVAN_SFTP_ENABLED=true CARAVAN_SFTP_HOST=127.0.0.1 CARAVAN_SFTP_PORT=2222 CARAVAN_SFTP_USER=root \
+    CARAVAN_SFTP_ENABLED=true CARAVAN_SFTP_HOST=127.0.0.1 CARAVAN_SFTP_PORT=2222 CARAVAN_SFTP_USER=$user \
     CARAVAN_SFTP_PRIVATE_KEY="$work/ssh/client" CARAVAN_SFTP_KNOWN_HOSTS="$work/ssh/known_hosts" \
     CARAVAN_SFTP_BASE="$remote/caravan-$set" \
     CARAVAN_S3_ENABLED=true CARAVAN_S3_ENDPOINT=http://127.0.0.1:$s3port CARAVAN_S3_BUCKET=bench \
@@ -101,14 +133,18 @@ caravan() { # destination set
     java -Xmx256m ${JAVA_OPTS:-} -jar "$root/target/caravan.jar" > app.log 2>&1) &
   local pid=$!
   pids+=("$pid") # stopped by cleanup too, whichever way the script ends
-  until grep -q "Apache Camel .* started" "$dir/app.log" 2>/dev/null; do sleep 0.2; done
+  until grep -q "Consumer started: file://inbox" "$dir/app.log" 2>/dev/null; do sleep 0.1; done
+  local warm; warm=$(ls "$work/warm" | wc -l)
+  if [ "$warm" -gt 0 ]; then
+    cp "$work/warm"/* "$dir/inbox/"
+    wait_verified "$dest" "$dir" "$warm"
+  fi
+  [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" before "$dest-$set"
   local t0; t0=$(now)
   cp "$work/$set"/* "$dir/inbox/"
-  until [ "$(grep -c -- "-> $dest verified" "$dir/app.log")" -ge "$n" ]; do
-    grep -q "QUARANTINED" "$dir/app.log" && { echo "quarantined deliveries, see $dir/app.log"; tail -5 "$dir/app.log"; exit 1; }
-    sleep 0.2
-  done
+  wait_verified "$dest" "$dir" $((warm + n))
   local t1; t1=$(now)
+  [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" after "$dest-$set"
   local rss; rss=$(awk '/VmHWM/ {print $2}' /proc/$(pgrep -f "caravan.jar" -n)/status)
   kill $pid; wait $pid || true
   report "caravan -> $dest (verified)" "$set" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$set" | cut -f1)"

@@ -99,6 +99,10 @@ public class CaravanBeans implements CamelConfiguration {
     Destinations current = new Destinations(context, destinations);
     registry.bind("deliveryQueue", queue);
     registry.bind("deliveries", new Deliveries(queue, current));
+    // a delivery route's upload split hands on the bodies of its items: the placed deliveries
+    registry.bind(
+        "uploadedBatch", new org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy());
+    registry.bind("placement", new dev.caravan.deliver.Placement.Steps());
     DestinationConfig destinationConfig =
         new DestinationConfig(
             k -> context.getPropertiesComponent().resolveProperty(k).orElse(null));

@@ -29,6 +29,22 @@ public final class NamedDestinations<T extends Destination> {
     forName(exchange.getMessage().getMandatoryBody(Delivery.class).destination()).plan(exchange);
   }
 
+  /**
+   * The placed deliveries of one batch (the body: what the upload split collected; other items,
+   * from failed attempts, are left out) with the proofs their destination fetched at once.
+   */
+  public java.util.List<Placement.Placed> prove(java.util.List<?> batch) throws Exception {
+    java.util.List<Placement.Placed> placed =
+        batch.stream()
+            .filter(Placement.Placed.class::isInstance)
+            .map(Placement.Placed.class::cast)
+            .toList();
+    if (placed.isEmpty()) {
+      return placed;
+    }
+    return forName(placed.get(0).delivery().destination()).prove(placed);
+  }
+
   public void verify(Exchange exchange) throws Exception {
     forName(exchange.getProperty(Deliveries.DELIVERY, Delivery.class).destination())
         .verify(exchange);

@@ -25,7 +25,40 @@ public final class Placement {
     Found at(String relative) throws IOException;
   }
 
+  /**
+   * A delivery whose copy is at {@code relative} (uploaded, or found there already), waiting for
+   * its proof; {@code provenSha256} is the destination's hash when a batch step fetched it.
+   */
+  public record Placed(Delivery delivery, String relative, String provenSha256) {
+    public Placed withProof(String sha256) {
+      return new Placed(delivery, relative, sha256);
+    }
+  }
+
+  /** Header holding the destination's hash of the copy, set from {@link Placed#provenSha256}. */
+  public static final String PROVEN_SHA256 = "CaravanProvenSha256";
+
   private Placement() {}
+
+  /** The route steps around a batch's proof (bean {@code placement}). */
+  public static final class Steps {
+    /** After the upload: the body becomes the {@link Placed} delivery, for a batch to prove. */
+    public Placed placed(Exchange exchange) {
+      return new Placed(
+          exchange.getProperty(Deliveries.DELIVERY, Delivery.class),
+          exchange.getMessage().getHeader(ArchiveDestination.TARGET, String.class),
+          null);
+    }
+
+    /** Before the proof is checked: the {@link Placed} body back to what {@code verify} reads. */
+    public void unpack(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+      Message m = exchange.getMessage();
+      Placed p = m.getMandatoryBody(Placed.class);
+      exchange.setProperty(Deliveries.DELIVERY, p.delivery());
+      m.setHeader(ArchiveDestination.TARGET, p.relative());
+      m.setHeader(PROVEN_SHA256, p.provenSha256());
+    }
+  }
 
   /**
    * Chooses the path for the {@link Delivery} in the body and prepares the exchange for the

@@ -101,7 +101,42 @@ public final class SftpTestServer implements AutoCloseable {
     return out.toString();
   }
 
-  /** {@code sha256sum -- PATH} with PATH mapped into the served root; anything else fails. */
+  /** Splits POSIX shell words: single quotes and backslashes, as {@link #unquote} undoes them. */
+  static java.util.List<String> words(String s) {
+    java.util.List<String> words = new java.util.ArrayList<>();
+    StringBuilder word = null;
+    boolean quoted = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ' ' && !quoted) {
+        if (word != null) {
+          words.add(unquote(word.toString()));
+          word = null;
+        }
+        continue;
+      }
+      if (word == null) {
+        word = new StringBuilder();
+      }
+      if (c == '\'') {
+        quoted = !quoted;
+      } else if (c == '\\' && !quoted && i + 1 < s.length()) {
+        word.append(c).append(s.charAt(++i));
+        continue;
+      }
+      word.append(c);
+    }
+    if (word != null) {
+      words.add(unquote(word.toString()));
+    }
+    return words;
+  }
+
+  /**
+   * {@code sha256sum -- PATH...} with each PATH mapped into the served root, run by the real
+   * sha256sum (so its output, exit status and missing-file behaviour are the real ones); anything
+   * else fails.
+   */
   private final class Sha256Sum implements CommandFactory {
     @Override
     public Command createCommand(ChannelSession channel, String command) {
@@ -112,18 +147,22 @@ public final class SftpTestServer implements AutoCloseable {
           try {
             String prefix = "sha256sum -- ";
             if (command.startsWith(prefix)) {
-              String remote = unquote(command.substring(prefix.length()));
-              Path local = root.resolve(remote.replaceFirst("^/+", "")).normalize();
-              if (local.startsWith(root)) {
-                Process p = new ProcessBuilder("sha256sum", "--", local.toString()).start();
-                try (InputStream out = p.getInputStream()) {
-                  String line = new String(out.readAllBytes());
-                  code = p.waitFor();
-                  if (code == 0) {
-                    getOutputStream().write(line.replace(local.toString(), remote).getBytes());
-                    getOutputStream().flush();
-                  }
+              java.util.List<String> remotes = words(command.substring(prefix.length()));
+              java.util.List<String> args = new java.util.ArrayList<>(List.of("sha256sum", "--"));
+              for (String remote : remotes) {
+                Path local = root.resolve(remote.replaceFirst("^/+", "")).normalize();
+                if (!local.startsWith(root)) {
+                  throw new IOException("outside the served root: " + remote);
                 }
+                // run in the served root: its output names the files as the client did
+                args.add(root.relativize(local).toString());
+              }
+              Process p = new ProcessBuilder(args).directory(root.toFile()).start();
+              try (InputStream out = p.getInputStream()) {
+                String text = new String(out.readAllBytes());
+                code = p.waitFor();
+                getOutputStream().write(text.getBytes());
+                getOutputStream().flush();
               }
             }
           } catch (Exception e) {
