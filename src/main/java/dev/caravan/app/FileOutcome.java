@@ -51,8 +51,7 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     if (truncated != null) {
       ledger.failed(id, truncated);
     }
-    ledger.finish(id);
-    String state = ledger.state(id);
+    String state = ledger.finish(id);
     String what = m.getHeader("CaravanDecoded", "not decoded", String.class);
     String path = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
     switch (state) {

@@ -132,13 +132,11 @@ public final class Landing {
         Files.deleteIfExists(temp);
       }
     }
-    ledger.landed(id, target.toString());
+    OptionalLong same = ledger.landed(id, target.toString(), sha);
     m.setHeader(IntakeHeaders.LANDING_PATH, target.toString());
     m.setHeader(
         IntakeHeaders.LOG_START, logStart(target, m.getHeader(IntakeHeaders.KIND, String.class)));
-    OptionalLong same = ledger.sameContent(sha, id);
     if (same.isPresent()) {
-      ledger.markDuplicate(id, same.getAsLong());
       LOG.info(
           "{}: same content as ledger file {}; recorded as a duplicate, not delivered again",
           m.getHeader(IntakeHeaders.SOURCE_PATH),

@@ -75,35 +75,42 @@ public final class DeliveryQueue {
       Instant logStart,
       Collection<String> destinations) {
     Timestamp now = Timestamp.from(Instant.now());
-    try (Connection c = dataSource.getConnection()) {
-      for (String destination : destinations) {
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO deliveries (file_id, artifact, destination, state, attempts, local_path,"
-                    + " name, sha256, size, log_start, next_attempt_at, updated_at)"
-                    + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)")) {
-          s.setLong(1, fileId);
-          s.setString(2, artifact);
-          s.setString(3, destination);
-          s.setString(4, PENDING);
-          s.setString(5, local.toString());
-          s.setString(6, name);
-          s.setString(7, sha256);
-          s.setLong(8, size);
-          s.setTimestamp(9, logStart == null ? null : Timestamp.from(logStart));
-          s.setTimestamp(10, now);
-          s.setTimestamp(11, now);
-          s.executeUpdate();
-        } catch (SQLException e) {
-          if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-            throw e;
+    // every destination's row and the file's event in one commit
+    ledger.transaction(
+        artifact + " of file " + fileId + " queued",
+        c -> {
+          for (String destination : destinations) {
+            // a row there already (a retry) is kept; the savepoint keeps PostgreSQL's transaction
+            // usable after the refused insert
+            java.sql.Savepoint before = c.setSavepoint();
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "INSERT INTO deliveries (file_id, artifact, destination, state, attempts,"
+                        + " local_path, name, sha256, size, log_start, next_attempt_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)")) {
+              s.setLong(1, fileId);
+              s.setString(2, artifact);
+              s.setString(3, destination);
+              s.setString(4, PENDING);
+              s.setString(5, local.toString());
+              s.setString(6, name);
+              s.setString(7, sha256);
+              s.setLong(8, size);
+              s.setTimestamp(9, logStart == null ? null : Timestamp.from(logStart));
+              s.setTimestamp(10, now);
+              s.setTimestamp(11, now);
+              s.executeUpdate();
+              c.releaseSavepoint(before);
+            } catch (SQLException e) {
+              if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+              }
+              c.rollback(before);
+            }
           }
-        }
-      }
-    } catch (SQLException e) {
-      throw new LedgerException("cannot queue " + artifact + " of file " + fileId, e);
-    }
-    ledger.event(fileId, "queued", artifact + " for " + String.join(", ", destinations));
+          Ledger.event(c, fileId, "queued", artifact + " for " + String.join(", ", destinations));
+          return null;
+        });
   }
 
   /**

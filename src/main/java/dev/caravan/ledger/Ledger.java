@@ -80,6 +80,8 @@ public final class Ledger implements AutoCloseable {
   public OptionalLong claim(FileKey key, String name, long size, String kind) {
     Instant now = Instant.now();
     try (Connection c = dataSource.getConnection()) {
+      // the row and its first event in one commit
+      c.setAutoCommit(false);
       try (PreparedStatement s =
           c.prepareStatement(
               "INSERT INTO files (source, source_path, name, size, sha256, kind, first_seen, state,"
@@ -99,9 +101,11 @@ public final class Ledger implements AutoCloseable {
           keys.next();
           long id = keys.getLong(1);
           insertEvent(c, id, "received", key.source() + ":" + key.path() + " (" + size + " bytes)");
+          c.commit();
           return OptionalLong.of(id);
         }
       } catch (SQLException e) {
+        c.rollback(); // PostgreSQL takes no more statements in a failed transaction
         if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
           throw e;
         }
@@ -117,11 +121,13 @@ public final class Ledger implements AutoCloseable {
         s.setString(5, key.sha256());
         s.setString(6, RETRY);
         if (s.executeUpdate() == 0) {
+          c.rollback();
           return OptionalLong.empty();
         }
       }
       long id = find(c, key).orElseThrow();
       insertEvent(c, id, "retry", "taken again");
+      c.commit();
       return OptionalLong.of(id);
     } catch (SQLException e) {
       throw new LedgerException("cannot record " + key, e);
@@ -291,30 +297,6 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  /** The earliest other file with the same content, if any. */
-  public OptionalLong sameContent(String sha256, long exceptId) {
-    List<Long> ids =
-        query(
-            "SELECT id FROM files WHERE sha256 = ? AND id <> ? AND state <> ? ORDER BY id",
-            Ledger::longs,
-            sha256,
-            exceptId,
-            DUPLICATE);
-    return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
-  }
-
-  public void markDuplicate(long id, long of) {
-    execute(
-        id,
-        "duplicate",
-        "same content as file " + of,
-        "UPDATE files SET state = ?, duplicate_of = ?, updated_at = ? WHERE id = ?",
-        DUPLICATE,
-        of,
-        now(),
-        id);
-  }
-
   public void landed(long id, String landingPath) {
     execute(
         id,
@@ -324,6 +306,46 @@ public final class Ledger implements AutoCloseable {
         landingPath,
         now(),
         id);
+  }
+
+  /**
+   * Records where a taken file landed and, in the same commit, whether the ledger already has its
+   * content from elsewhere: then it is marked a duplicate of the earliest such file, returned.
+   */
+  public OptionalLong landed(long id, String landingPath, String sha256) {
+    return transaction(
+        "landing of file " + id,
+        c -> {
+          update(
+              c,
+              "UPDATE files SET landing_path = ?, updated_at = ? WHERE id = ?",
+              landingPath,
+              now(),
+              id);
+          insertEvent(c, id, "landed", landingPath);
+          OptionalLong same;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT MIN(id) FROM files WHERE sha256 = ? AND id <> ? AND state <> ?")) {
+            bind(s, sha256, id, DUPLICATE);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              long of = rs.getLong(1);
+              same = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(of);
+            }
+          }
+          if (same.isPresent()) {
+            update(
+                c,
+                "UPDATE files SET state = ?, duplicate_of = ?, updated_at = ? WHERE id = ?",
+                DUPLICATE,
+                same.getAsLong(),
+                now(),
+                id);
+            insertEvent(c, id, "duplicate", "same content as file " + same.getAsLong());
+          }
+          return same;
+        });
   }
 
   public void decoded(long id, String decoderVersion, Instant logStart, String detail) {
@@ -350,17 +372,29 @@ public final class Ledger implements AutoCloseable {
         id);
   }
 
-  /** Ends a file's processing: DONE unless it already failed or is a duplicate. */
-  public void finish(long id) {
-    execute(
-        id,
-        "finished",
-        null,
-        "UPDATE files SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-        DONE,
-        now(),
-        id,
-        RECEIVED);
+  /**
+   * Ends a file's processing: DONE unless it already failed or is a duplicate. Returns the state it
+   * ends in.
+   */
+  public String finish(long id) {
+    return transaction(
+        "end of file " + id,
+        c -> {
+          update(
+              c,
+              "UPDATE files SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+              DONE,
+              now(),
+              id,
+              RECEIVED);
+          insertEvent(c, id, "finished", null);
+          try (PreparedStatement s = c.prepareStatement("SELECT state FROM files WHERE id = ?")) {
+            bind(s, id);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next() ? rs.getString(1) : null;
+            }
+          }
+        });
   }
 
   /** The file's local copies: the landed raw file and the artifacts derived from it. */
@@ -542,6 +576,34 @@ public final class Ledger implements AutoCloseable {
     } catch (SQLException e) {
       throw new LedgerException("ledger query failed: " + sql, e);
     }
+  }
+
+  /** Work on one connection, committed at once. */
+  public interface Work<T> {
+    T on(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction: all of it is recorded, or none. */
+  public <T> T transaction(String what, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.on(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot record " + what, e);
+    }
+  }
+
+  /** Adds an event to a file's history within a {@link #transaction}. */
+  public static void event(Connection c, Long fileId, String event, String detail)
+      throws SQLException {
+    insertEvent(c, fileId, event, detail);
   }
 
   private void execute(long id, String event, String detail, String sql, Object... args) {
