@@ -24,6 +24,9 @@ public final class S3Destination implements Destination {
       CONTENT_LENGTH = "CamelAwsS3ContentLength";
 
   private final String name;
+  // keys being put by this app, with the delivery putting each (see plan)
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> placing =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final String prefix;
   private final long partSize;
   private final S3Verifier verifier;
@@ -63,13 +66,22 @@ public final class S3Destination implements Destination {
             name,
             ledger,
             rel -> {
+              // a PUT replaces what is there: a key another delivery of this app is putting now
+              // is taken, or of two same-named files uploaded at once the later would replace
+              // the copy the first had already verified
+              Long holder = placing.putIfAbsent(key(rel), d.id());
+              if (holder != null && holder != d.id()) {
+                return Placement.Found.OTHER_BYTES;
+              }
               Optional<S3Verifier.Copy> there = verifier.find(key(rel));
               if (there.isEmpty()) {
                 return Placement.Found.NOTHING;
               }
-              return verifier.sameContent(there.get(), d.local(), d.sha256(), partSize)
-                  ? Placement.Found.SAME_BYTES
-                  : Placement.Found.OTHER_BYTES;
+              if (verifier.sameContent(there.get(), d.local(), d.sha256(), partSize)) {
+                return Placement.Found.SAME_BYTES;
+              }
+              placing.remove(key(rel), d.id());
+              return Placement.Found.OTHER_BYTES;
             });
     if (d.size() > partSize) {
       // a multipart put cut by a crash leaves parts behind: clear them before a new one
@@ -90,10 +102,21 @@ public final class S3Destination implements Destination {
     }
   }
 
-  /** HEADs the object; a mismatch fails the attempt. */
+  /**
+   * HEADs the object; a mismatch fails the attempt. Either way the key is no longer being put: a
+   * verified copy now guards it, and a failed one is put again by the same delivery.
+   */
   public void verify(Exchange exchange) throws IOException {
     Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
     String key = exchange.getMessage().getHeader(ArchiveDestination.TARGET, String.class);
+    try {
+      verify(d, key);
+    } finally {
+      placing.remove(key, d.id());
+    }
+  }
+
+  private void verify(Delivery d, String key) throws IOException {
     S3Verifier.Copy there =
         verifier
             .find(key)

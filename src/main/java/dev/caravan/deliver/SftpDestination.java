@@ -15,6 +15,8 @@ import org.apache.camel.InvalidPayloadException;
  */
 public final class SftpDestination implements Destination {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("caravan.deliver");
+
   private final String name;
   private final String base;
   private final SftpVerifier verifier;
@@ -63,12 +65,24 @@ public final class SftpDestination implements Destination {
     }
   }
 
-  /** One {@code sha256sum} on the server for the whole batch, when it has a shell. */
+  /**
+   * One {@code sha256sum} on the server for the whole batch, when it has a shell. When that fails
+   * (the server went away meanwhile) the batch goes on unproven: each copy's own verify then fails,
+   * or succeeds, and is recorded on its own.
+   */
   @Override
-  public java.util.List<Placement.Placed> prove(java.util.List<Placement.Placed> batch)
-      throws IOException {
-    java.util.Map<String, String> hashes =
-        verifier.hashAll(batch.stream().map(p -> remote(p.relative())).toList());
+  public java.util.List<Placement.Placed> prove(java.util.List<Placement.Placed> batch) {
+    java.util.Map<String, String> hashes;
+    try {
+      hashes = verifier.hashAll(batch.stream().map(p -> remote(p.relative())).toList());
+    } catch (IOException e) {
+      LOG.warn(
+          "{}: cannot hash {} copies at once, verifying each: {}",
+          name,
+          batch.size(),
+          e.getMessage());
+      return batch;
+    }
     return batch.stream().map(p -> p.withProof(hashes.get(remote(p.relative())))).toList();
   }
 

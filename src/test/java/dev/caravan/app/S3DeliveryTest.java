@@ -100,6 +100,58 @@ class S3DeliveryTest {
     }
   }
 
+  @Test
+  void sameNamedFilesPutAtOnceEachKeepTheirOwnObject() throws Exception {
+    int n = 12;
+    try (S3TestServer s3 = new S3TestServer(tmp);
+        S3Verifier admin =
+            new S3Verifier(
+                new S3Verifier.Store(
+                    s3.endpoint(),
+                    "us-east-1",
+                    "logs",
+                    true,
+                    S3TestServer.ACCESS_KEY,
+                    S3TestServer.SECRET_KEY,
+                    30_000))) {
+      admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
+      try (AppHarness app =
+          new AppHarness(tmp, null)
+              .set("caravan.destinations", "s3")
+              .set("caravan.s3.enabled", "true")
+              .set("caravan.s3.endpoint", s3.endpoint())
+              .set("caravan.s3.bucket", "logs")
+              .set("caravan.s3.path-style", "true")
+              .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
+              .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY)
+              .set("caravan.s3.parallel", "4")
+              .start()) {
+        // one name, other bytes each, all due in one batch: several are put at once
+        java.util.Set<String> shas = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+          byte[] bytes = new byte[64 * 1024];
+          new Random(i).nextBytes(bytes);
+          Path f = Files.createDirectories(app.inbox.resolve("robot" + i)).resolve("same.bin");
+          Files.write(f, bytes);
+          shas.add(Landing.sha256(f));
+        }
+        app.awaitFiles(n);
+
+        List<DeliveryRow> d = app.deliveries();
+        assertThat(d).hasSize(n).allMatch(x -> x.state().equals("VERIFIED"));
+        // every copy at its own key, and each key still holds the bytes verified there
+        assertThat(d.stream().map(DeliveryRow::remotePath).distinct()).hasSize(n);
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        for (DeliveryRow x : d) {
+          String there = sha256Of(admin, "logs", x.remotePath());
+          assertThat(there).as(x.remotePath()).isEqualTo(x.sha256());
+          stored.add(there);
+        }
+        assertThat(stored).isEqualTo(shas);
+      }
+    }
+  }
+
   /** The SHA-256 of an object as read back from the store. */
   private String sha256Of(S3Verifier admin, String bucket, String key) throws Exception {
     byte[] object =
