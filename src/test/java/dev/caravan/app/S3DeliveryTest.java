@@ -28,19 +28,10 @@ class S3DeliveryTest {
   void samplesAndABigFileReachS3Verified() throws Exception {
     int partSize = 5 * 1024 * 1024;
     try (S3TestServer s3 = new S3TestServer(tmp);
-        S3Verifier admin =
-            new S3Verifier(
-                new S3Verifier.Store(
-                    s3.endpoint(),
-                    "us-east-1",
-                    "logs",
-                    true,
-                    S3TestServer.ACCESS_KEY,
-                    S3TestServer.SECRET_KEY,
-                    30_000))) {
+        S3Verifier admin = admin(s3)) {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
       admin.client().createBucket(CreateBucketRequest.builder().bucket("offsite").build());
-      AppHarness second = new AppHarness(tmp, null);
+      AppHarness second = toS3(new AppHarness(tmp, null), s3);
       // a second S3 destination: the shipped route copied under another name, its own bucket
       second.copyRoute("s3", "offsite");
       try (AppHarness app =
@@ -52,13 +43,7 @@ class S3DeliveryTest {
               .set("caravan.offsite.path-style", "true")
               .set("caravan.offsite.access-key", S3TestServer.ACCESS_KEY)
               .set("caravan.offsite.secret-key", S3TestServer.SECRET_KEY)
-              .set("caravan.s3.enabled", "true")
-              .set("caravan.s3.endpoint", s3.endpoint())
-              .set("caravan.s3.bucket", "logs")
               .set("caravan.s3.prefix", "frc/")
-              .set("caravan.s3.path-style", "true")
-              .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
-              .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY)
               .set("caravan.s3.part-size", Integer.toString(partSize))
               // uploads read through the limiter (fast enough not to slow the test)
               .set("caravan.s3.bandwidth", "256M")
@@ -104,26 +89,11 @@ class S3DeliveryTest {
   void sameNamedFilesPutAtOnceEachKeepTheirOwnObject() throws Exception {
     int n = 12;
     try (S3TestServer s3 = new S3TestServer(tmp);
-        S3Verifier admin =
-            new S3Verifier(
-                new S3Verifier.Store(
-                    s3.endpoint(),
-                    "us-east-1",
-                    "logs",
-                    true,
-                    S3TestServer.ACCESS_KEY,
-                    S3TestServer.SECRET_KEY,
-                    30_000))) {
+        S3Verifier admin = admin(s3)) {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
       try (AppHarness app =
-          new AppHarness(tmp, null)
+          toS3(new AppHarness(tmp, null), s3)
               .set("caravan.destinations", "s3")
-              .set("caravan.s3.enabled", "true")
-              .set("caravan.s3.endpoint", s3.endpoint())
-              .set("caravan.s3.bucket", "logs")
-              .set("caravan.s3.path-style", "true")
-              .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
-              .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY)
               .set("caravan.s3.parallel", "4")
               .start()) {
         // one name, other bytes each, all due in one batch: several are put at once
@@ -150,6 +120,29 @@ class S3DeliveryTest {
         assertThat(stored).isEqualTo(shas);
       }
     }
+  }
+
+  /** A client of the test store's bucket "logs", to create buckets and read objects back. */
+  private static S3Verifier admin(S3TestServer s3) {
+    return new S3Verifier(
+        new S3Verifier.Store(
+            s3.endpoint(),
+            "us-east-1",
+            "logs",
+            true,
+            S3TestServer.ACCESS_KEY,
+            S3TestServer.SECRET_KEY,
+            30_000));
+  }
+
+  /** The app's shipped S3 destination, on the test store's bucket "logs". */
+  private static AppHarness toS3(AppHarness app, S3TestServer s3) {
+    return app.set("caravan.s3.enabled", "true")
+        .set("caravan.s3.endpoint", s3.endpoint())
+        .set("caravan.s3.bucket", "logs")
+        .set("caravan.s3.path-style", "true")
+        .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
+        .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY);
   }
 
   /** The SHA-256 of an object as read back from the store. */
