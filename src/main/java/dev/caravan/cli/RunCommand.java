@@ -39,9 +39,11 @@ public final class RunCommand implements Callable<Integer> {
               System.out)
           .run();
     }
-    // Camel main installs the shutdown hook: in-flight files finish, the rest wait for the next
-    // start.
-    CaravanApp.create(config, routes, Map.of()).run();
+    // SIGTERM and Ctrl-C stop Camel gracefully (in-flight files finish, the rest wait for the next
+    // start) before the JVM's shutdown hooks run
+    org.apache.camel.main.Main main = CaravanApp.create(config, routes, Map.of());
+    dev.caravan.app.GracefulStop.on(main, "TERM", "INT");
+    main.run();
     return 0;
   }
 }
