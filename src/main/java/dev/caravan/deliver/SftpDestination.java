@@ -17,7 +17,12 @@ public final class SftpDestination implements Destination {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("caravan.deliver");
 
+  private static final java.time.Duration FOLDER_KNOWN = java.time.Duration.ofSeconds(10);
+
   private final String name;
+  // folders found or made on the server, with when (System.nanoTime)
+  private final java.util.Map<String, Long> folders =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final String base;
   private final SftpVerifier verifier;
   private final Ledger ledger;
@@ -47,21 +52,38 @@ public final class SftpDestination implements Destination {
   public void plan(Exchange exchange) throws IOException, InvalidPayloadException {
     Delivery d = exchange.getMessage().getMandatoryBody(Delivery.class);
     String sha = d.sha256();
-    Placement.choose(
-        exchange,
-        name,
-        ledger,
-        relative -> {
-          Optional<SftpVerifier.Copy> there = verifier.find(remote(relative));
-          if (there.isEmpty()) {
-            return Placement.Found.NOTHING;
-          }
-          return there.get().sha256().equals(sha)
-              ? Placement.Found.SAME_BYTES
-              : Placement.Found.OTHER_BYTES;
-        });
+    String relativeTarget =
+        Placement.choose(
+            exchange,
+            name,
+            ledger,
+            relative -> {
+              Optional<SftpVerifier.Copy> there = verifier.find(remote(relative));
+              if (there.isEmpty()) {
+                return Placement.Found.NOTHING;
+              }
+              return there.get().sha256().equals(sha)
+                  ? Placement.Found.SAME_BYTES
+                  : Placement.Found.OTHER_BYTES;
+            });
+    ensureFolder(relativeTarget.substring(0, relativeTarget.lastIndexOf('/')));
     if (!exchange.getMessage().getHeader(ArchiveDestination.ALREADY_THERE, false, Boolean.class)) {
       bandwidth.limitBody(exchange, d.local());
+    }
+  }
+
+  /**
+   * Makes the target's folder unless it was found or made in the last {@link #FOLDER_KNOWN}:
+   * Camel's producer would check it with two changes of folder (four requests) for every upload. A
+   * folder removed meanwhile fails the upload, which is retried after the backoff, then made again.
+   */
+  private void ensureFolder(String relativeDir) throws IOException {
+    String dir = remote(relativeDir);
+    long now = System.nanoTime();
+    Long seen = folders.get(dir);
+    if (seen == null || now - seen > FOLDER_KNOWN.toNanos()) {
+      verifier.makeFolders(dir);
+      folders.put(dir, now);
     }
   }
 

@@ -234,6 +234,58 @@ public final class SftpVerifier implements AutoCloseable {
     return out.toString();
   }
 
+  /** Makes the folder and any missing parents (like {@code mkdir -p}); relative to the login. */
+  public void makeFolders(String dir) throws IOException {
+    Connection c = borrow();
+    boolean reusable = false;
+    try {
+      StringBuilder path = new StringBuilder(dir.startsWith("/") ? "/" : "");
+      for (String part : dir.split("/")) {
+        if (part.isEmpty()) {
+          continue;
+        }
+        path.append(path.length() == 0 || path.charAt(path.length() - 1) == '/' ? "" : "/");
+        path.append(part);
+        makeFolder(c.sftp(), path.toString());
+      }
+      reusable = true;
+    } finally {
+      if (reusable) {
+        idle.push(c);
+      } else {
+        c.close();
+      }
+    }
+  }
+
+  private void makeFolder(ChannelSftp sftp, String path) throws IOException {
+    try {
+      if (sftp.stat(path).isDir()) {
+        return;
+      }
+      throw new IOException(path + " on " + server.host() + " is a file, not a folder");
+    } catch (SftpException e) {
+      if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        throw new IOException(
+            "cannot stat " + path + " on " + server.host() + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      sftp.mkdir(path);
+    } catch (SftpException e) {
+      // another upload made it meanwhile: fine if it is a folder now
+      try {
+        if (sftp.stat(path).isDir()) {
+          return;
+        }
+      } catch (SftpException again) {
+        e.addSuppressed(again);
+      }
+      throw new IOException(
+          "cannot make folder " + path + " on " + server.host() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The size of the file at {@code path}, or null when there is none. */
   private Long size(ChannelSftp sftp, String path) throws IOException {
     try {

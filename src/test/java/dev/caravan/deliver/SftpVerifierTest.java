@@ -125,6 +125,22 @@ class SftpVerifierTest {
   }
 
   @Test
+  void foldersAreMadeWithTheirParentsOnce() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false)) {
+      SftpVerifier v = verifier(server);
+      v.makeFolders("upload/2026/11/24");
+      assertThat(root.resolve("upload/2026/11/24")).isDirectory();
+      v.makeFolders("upload/2026/11/24"); // there already: nothing to do, no error
+      v.makeFolders("upload/2026/11/25");
+      assertThat(root.resolve("upload/2026/11/25")).isDirectory();
+      Files.writeString(root.resolve("upload/2026/12"), "a file where a folder should be");
+      assertThatThrownBy(() -> v.makeFolders("upload/2026/12/01"))
+          .hasMessageContaining("upload/2026/12 on 127.0.0.1 is a file, not a folder");
+    }
+  }
+
+  @Test
   void missingFilesAndWrongPasswordsAreErrorsNotVerdicts() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("root"));
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), true)) {
