@@ -310,7 +310,8 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Records where a taken file landed and, in the same commit, whether the ledger already has its
-   * content from elsewhere: then it is marked a duplicate of the earliest such file, returned.
+   * content from an earlier file: then it is marked a duplicate of the earliest such file,
+   * returned.
    */
   public OptionalLong landed(long id, String landingPath, String sha256) {
     return transaction(
@@ -326,7 +327,9 @@ public final class Ledger implements AutoCloseable {
           OptionalLong same;
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT MIN(id) FROM files WHERE sha256 = ? AND id <> ? AND state <> ?")) {
+                  // only earlier files: of two same files taken at once by two intakes, the
+                  // later is the duplicate, never both
+                  "SELECT MIN(id) FROM files WHERE sha256 = ? AND id < ? AND state <> ?")) {
             bind(s, sha256, id, DUPLICATE);
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
