@@ -130,6 +130,7 @@ public class CaravanBeans implements CamelConfiguration {
                     name,
                     destinationConfig.s3Prefix(name),
                     destinationConfig.s3PartSize(name),
+                    destinationConfig.s3UploadCutoff(name),
                     new S3Verifier(destinationConfig.s3(name)),
                     ledger,
                     queue,

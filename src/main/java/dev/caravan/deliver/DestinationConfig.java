@@ -69,6 +69,11 @@ public final class DestinationConfig {
     return Long.parseLong(get(name, "part-size", "16777216"));
   }
 
+  /** Files larger than this go to S3 in parts, smaller ones in one PUT. */
+  public long s3UploadCutoff(String name) {
+    return Long.parseLong(get(name, "upload-cutoff", "209715200"));
+  }
+
   public S3Verifier.Store s3(String name) {
     return new S3Verifier.Store(
         get(name, "endpoint", null),

@@ -29,6 +29,7 @@ public final class S3Destination implements Destination {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final String prefix;
   private final long partSize;
+  private final long uploadCutoff;
   private final S3Verifier verifier;
   private final Ledger ledger;
   private final DeliveryQueue queue;
@@ -38,6 +39,7 @@ public final class S3Destination implements Destination {
       String name,
       String prefix,
       long partSize,
+      long uploadCutoff,
       S3Verifier verifier,
       Ledger ledger,
       DeliveryQueue queue,
@@ -45,6 +47,7 @@ public final class S3Destination implements Destination {
     this.bandwidth = bandwidth;
     this.name = name;
     this.partSize = partSize;
+    this.uploadCutoff = uploadCutoff;
     this.prefix = prefix.replaceAll("^/+|/+$", "");
     this.verifier = verifier;
     this.ledger = ledger;
@@ -83,7 +86,7 @@ public final class S3Destination implements Destination {
               placing.remove(key(rel), d.id());
               return Placement.Found.OTHER_BYTES;
             });
-    if (d.size() > partSize) {
+    if (d.size() > uploadCutoff) {
       // a multipart put cut by a crash leaves parts behind: clear them before a new one
       int aborted = verifier.abortUnfinished(key(relative));
       if (aborted > 0) {

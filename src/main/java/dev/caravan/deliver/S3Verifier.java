@@ -162,7 +162,7 @@ public final class S3Verifier implements AutoCloseable {
   /**
    * True when {@code there} holds the bytes of {@code local}: by our SHA-256 metadata, else (an
    * object put by us but not yet stamped, or by someone else) by its ETag, computed here for a
-   * single or a multipart put of {@code partSize} bytes.
+   * single put (a plain MD5) or a multipart put of {@code partSize} bytes (an ETag ending in -N).
    */
   public boolean sameContent(Copy there, Path local, String sha256, long partSize)
       throws IOException {
@@ -171,13 +171,13 @@ public final class S3Verifier implements AutoCloseable {
     }
     return there.etag() != null
         && there.size() == Files.size(local)
-        && there.etag().equalsIgnoreCase(etagOf(local, partSize));
+        && there.etag().equalsIgnoreCase(etagOf(local, partSize, there.etag().contains("-")));
   }
 
   /** The ETag S3 gives {@code file}: its MD5, or for a multipart put MD5(part MD5s)-N. */
-  static String etagOf(Path file, long partSize) throws IOException {
+  static String etagOf(Path file, long partSize, boolean multipart) throws IOException {
     long size = Files.size(file);
-    if (size <= partSize) {
+    if (!multipart) {
       return md5(file);
     }
     try (InputStream in = Files.newInputStream(file)) {

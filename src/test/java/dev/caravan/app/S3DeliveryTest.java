@@ -45,6 +45,8 @@ class S3DeliveryTest {
               .set("caravan.offsite.secret-key", S3TestServer.SECRET_KEY)
               .set("caravan.s3.prefix", "frc/")
               .set("caravan.s3.part-size", Integer.toString(partSize))
+              // one PUT up to 6 MiB: above the part size, below the cutoff is still one PUT
+              .set("caravan.s3.upload-cutoff", Integer.toString(partSize + partSize / 5))
               // uploads read through the limiter (fast enough not to slow the test)
               .set("caravan.s3.bandwidth", "256M")
               .start()) {
@@ -54,15 +56,16 @@ class S3DeliveryTest {
         byte[] big = new byte[partSize + partSize / 2];
         new Random(7).nextBytes(big);
         Files.write(app.inbox.resolve("video.bin"), big);
-        app.awaitFiles(7);
+        Files.write(app.inbox.resolve("clip.bin"), java.util.Arrays.copyOf(big, partSize + 1000));
+        app.awaitFiles(8);
 
         List<DeliveryRow> d = app.deliveries();
         assertThat(d.stream().filter(x -> !x.state().equals("VERIFIED")).toList()).isEmpty();
         List<DeliveryRow> toS3 = d.stream().filter(x -> x.destination().equals("s3")).toList();
-        assertThat(toS3).hasSize(13);
+        assertThat(toS3).hasSize(14);
         List<DeliveryRow> offsite =
             d.stream().filter(x -> x.destination().equals("offsite")).toList();
-        assertThat(offsite).hasSize(13);
+        assertThat(offsite).hasSize(14);
         for (DeliveryRow x : offsite) {
           assertThat(sha256Of(admin, "offsite", x.remotePath()))
               .as(x.remotePath())

@@ -83,7 +83,8 @@ class SigtermTest {
               "CARAVAN_S3_PATH_STYLE", "true",
               "CARAVAN_S3_ACCESS_KEY", dev.caravan.testing.S3TestServer.ACCESS_KEY,
               "CARAVAN_S3_SECRET_KEY", dev.caravan.testing.S3TestServer.SECRET_KEY,
-              "CARAVAN_S3_PART_SIZE", "5242880"));
+              "CARAVAN_S3_PART_SIZE", "5242880",
+              "CARAVAN_S3_UPLOAD_CUTOFF", "5242880"));
       env.putAll(
           java.util.Map.of(
               "CARAVAN_DESTINATIONS", "archive,sftp,s3",
