@@ -17,13 +17,22 @@ public final class GracefulStop {
 
   private GracefulStop() {}
 
-  /** Handles the named signals (e.g. "TERM", "INT") by a graceful stop of {@code main}. */
+  /**
+   * Handles the named signals (e.g. "TERM", "INT") by a graceful stop of {@code main}; a second
+   * signal exits at once, through the JVM's shutdown hooks as before.
+   */
   public static void on(Main main, String... signals) {
+    java.util.concurrent.atomic.AtomicBoolean stopping =
+        new java.util.concurrent.atomic.AtomicBoolean();
     for (String name : signals) {
       try {
         sun.misc.Signal.handle(
             new sun.misc.Signal(name),
             s -> {
+              if (stopping.getAndSet(true)) {
+                LOG.warn("SIG{} again: exiting now", s.getName());
+                System.exit(128 + s.getNumber());
+              }
               LOG.info("SIG{}: stopping gracefully", s.getName());
               main.completed();
             });
