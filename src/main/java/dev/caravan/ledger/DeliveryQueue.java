@@ -188,29 +188,39 @@ public final class DeliveryQueue {
   /** The copy was read back from the destination and equals the artifact. */
   public void verified(Delivery d, String remotePath, String method) {
     Timestamp now = Timestamp.from(Instant.now());
-    update(
-        "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?, verified_at = ?,"
-            + " verify_method = ?, last_error = NULL, error_class = NULL, claimed_until = NULL,"
-            + " updated_at = ? WHERE id = ?",
-        VERIFIED,
-        remotePath,
-        now,
-        method,
-        now,
-        d.id());
-    ledger.event(
-        d.fileId(),
-        "delivered",
-        d.artifact()
-            + " to "
-            + d.destination()
-            + ":"
-            + remotePath
-            + " (verified by "
-            + method
-            + ", on "
-            + worker
-            + ")");
+    // the delivery's state and the file's event in one commit
+    ledger.transaction(
+        "verified delivery " + d.id(),
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?,"
+                      + " verified_at = ?, verify_method = ?, last_error = NULL, error_class ="
+                      + " NULL, claimed_until = NULL, updated_at = ? WHERE id = ?")) {
+            s.setString(1, VERIFIED);
+            s.setString(2, remotePath);
+            s.setTimestamp(3, now);
+            s.setString(4, method);
+            s.setTimestamp(5, now);
+            s.setLong(6, d.id());
+            s.executeUpdate();
+          }
+          Ledger.event(
+              c,
+              d.fileId(),
+              "delivered",
+              d.artifact()
+                  + " to "
+                  + d.destination()
+                  + ":"
+                  + remotePath
+                  + " (verified by "
+                  + method
+                  + ", on "
+                  + worker
+                  + ")");
+          return null;
+        });
   }
 
   /**
