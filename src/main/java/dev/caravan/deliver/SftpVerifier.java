@@ -86,17 +86,26 @@ public final class SftpVerifier implements AutoCloseable {
 
   /** Like {@link #read}, but empty when there is no file at the path. Safe from many threads. */
   public java.util.Optional<Copy> find(String remotePath) throws IOException {
+    return using(c -> find(c, remotePath));
+  }
+
+  private interface Work<T> {
+    T on(Connection c) throws IOException;
+  }
+
+  /** Runs {@code work} on a kept connection; one that failed midway is closed, not reused. */
+  private <T> T using(Work<T> work) throws IOException {
     Connection c = borrow();
     boolean reusable = false;
     try {
-      java.util.Optional<Copy> copy = find(c, remotePath);
+      T result = work.on(c);
       reusable = true;
-      return copy;
+      return result;
     } finally {
       if (reusable) {
         idle.push(c);
       } else {
-        c.close(); // a broken session is not reused
+        c.close();
       }
     }
   }
@@ -193,28 +202,23 @@ public final class SftpVerifier implements AutoCloseable {
     if (noShell || remotePaths.isEmpty()) {
       return java.util.Map.of();
     }
-    Connection c = borrow();
-    try {
-      StringBuilder command = new StringBuilder("sha256sum --");
-      remotePaths.forEach(p -> command.append(' ').append(shellQuote(p)));
-      String out = exec(c.session(), command.toString());
-      if (out == null) {
-        // no shell, or none of the files there: each copy is then looked at on its own (which
-        // tells the two apart)
-        return java.util.Map.of();
-      }
-      java.util.Map<String, String> hashes = new java.util.HashMap<>();
-      for (String line : out.split("\n")) {
-        Matcher m = SHA256SUM_LINE.matcher(line);
-        if (m.matches()) {
-          String path = m.group(1) == null ? m.group(3) : unescape(m.group(3));
-          hashes.put(path, m.group(2).toLowerCase());
-        }
-      }
-      return hashes;
-    } finally {
-      idle.push(c);
+    StringBuilder command = new StringBuilder("sha256sum --");
+    remotePaths.forEach(p -> command.append(' ').append(shellQuote(p)));
+    String out = using(c -> exec(c.session(), command.toString()));
+    if (out == null) {
+      // no shell, or none of the files there: each copy is then looked at on its own (which tells
+      // the two apart)
+      return java.util.Map.of();
     }
+    java.util.Map<String, String> hashes = new java.util.HashMap<>();
+    for (String line : out.split("\n")) {
+      Matcher m = SHA256SUM_LINE.matcher(line);
+      if (m.matches()) {
+        String path = m.group(1) == null ? m.group(3) : unescape(m.group(3));
+        hashes.put(path, m.group(2).toLowerCase());
+      }
+    }
+    return hashes;
   }
 
   /**
@@ -236,26 +240,17 @@ public final class SftpVerifier implements AutoCloseable {
 
   /** Makes the folder and any missing parents (like {@code mkdir -p}); relative to the login. */
   public void makeFolders(String dir) throws IOException {
-    Connection c = borrow();
-    boolean reusable = false;
-    try {
-      StringBuilder path = new StringBuilder(dir.startsWith("/") ? "/" : "");
-      for (String part : dir.split("/")) {
-        if (part.isEmpty()) {
-          continue;
-        }
-        path.append(path.length() == 0 || path.charAt(path.length() - 1) == '/' ? "" : "/");
-        path.append(part);
-        makeFolder(c.sftp(), path.toString());
-      }
-      reusable = true;
-    } finally {
-      if (reusable) {
-        idle.push(c);
-      } else {
-        c.close();
-      }
-    }
+    using(
+        c -> {
+          String path = dir.startsWith("/") ? "/" : "";
+          for (String part : dir.split("/")) {
+            if (!part.isEmpty()) {
+              path += path.isEmpty() || path.endsWith("/") ? part : "/" + part;
+              makeFolder(c.sftp(), path);
+            }
+          }
+          return null;
+        });
   }
 
   private void makeFolder(ChannelSftp sftp, String path) throws IOException {

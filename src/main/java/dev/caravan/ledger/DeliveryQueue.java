@@ -83,23 +83,23 @@ public final class DeliveryQueue {
             // a row there already (a retry) is kept; the savepoint keeps PostgreSQL's transaction
             // usable after the refused insert
             java.sql.Savepoint before = c.setSavepoint();
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "INSERT INTO deliveries (file_id, artifact, destination, state, attempts,"
-                        + " local_path, name, sha256, size, log_start, next_attempt_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)")) {
-              s.setLong(1, fileId);
-              s.setString(2, artifact);
-              s.setString(3, destination);
-              s.setString(4, PENDING);
-              s.setString(5, local.toString());
-              s.setString(6, name);
-              s.setString(7, sha256);
-              s.setLong(8, size);
-              s.setTimestamp(9, logStart == null ? null : Timestamp.from(logStart));
-              s.setTimestamp(10, now);
-              s.setTimestamp(11, now);
-              s.executeUpdate();
+            try {
+              Ledger.update(
+                  c,
+                  "INSERT INTO deliveries (file_id, artifact, destination, state, attempts,"
+                      + " local_path, name, sha256, size, log_start, next_attempt_at, updated_at)"
+                      + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                  fileId,
+                  artifact,
+                  destination,
+                  PENDING,
+                  local.toString(),
+                  name,
+                  sha256,
+                  size,
+                  logStart == null ? null : Timestamp.from(logStart),
+                  now,
+                  now);
               c.releaseSavepoint(before);
             } catch (SQLException e) {
               if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -192,19 +192,17 @@ public final class DeliveryQueue {
     ledger.transaction(
         "verified delivery " + d.id(),
         c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?,"
-                      + " verified_at = ?, verify_method = ?, last_error = NULL, error_class ="
-                      + " NULL, claimed_until = NULL, updated_at = ? WHERE id = ?")) {
-            s.setString(1, VERIFIED);
-            s.setString(2, remotePath);
-            s.setTimestamp(3, now);
-            s.setString(4, method);
-            s.setTimestamp(5, now);
-            s.setLong(6, d.id());
-            s.executeUpdate();
-          }
+          Ledger.update(
+              c,
+              "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?,"
+                  + " verified_at = ?, verify_method = ?, last_error = NULL, error_class = NULL,"
+                  + " claimed_until = NULL, updated_at = ? WHERE id = ?",
+              VERIFIED,
+              remotePath,
+              now,
+              method,
+              now,
+              d.id());
           Ledger.event(
               c,
               d.fileId(),

@@ -618,7 +618,8 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  private static int update(Connection c, String sql, Object... args) throws SQLException {
+  /** One statement with its arguments bound in order, on {@code c}; the rows it changed. */
+  static int update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
       return s.executeUpdate();
@@ -649,12 +650,7 @@ public final class Ledger implements AutoCloseable {
 
   private static void bind(PreparedStatement s, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null) {
-        s.setObject(i + 1, null);
-      } else {
-        s.setObject(i + 1, a);
-      }
+      s.setObject(i + 1, args[i]);
     }
   }
 

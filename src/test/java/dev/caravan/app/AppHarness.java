@@ -71,6 +71,16 @@ public final class AppHarness implements AutoCloseable {
     Files.writeString(routes.resolve("deliver-" + name + ".camel.yaml"), yaml);
   }
 
+  /** The shipped S3 destination, on {@code bucket} of the test store. */
+  public AppHarness withS3(dev.caravan.testing.S3TestServer s3, String bucket) {
+    return set("caravan.s3.enabled", "true")
+        .set("caravan.s3.endpoint", s3.endpoint())
+        .set("caravan.s3.bucket", bucket)
+        .set("caravan.s3.path-style", "true")
+        .set("caravan.s3.access-key", dev.caravan.testing.S3TestServer.ACCESS_KEY)
+        .set("caravan.s3.secret-key", dev.caravan.testing.S3TestServer.SECRET_KEY);
+  }
+
   /** Sets a configuration key for the next start; null takes an override away. */
   public AppHarness set(String key, String value) {
     if (value == null) {

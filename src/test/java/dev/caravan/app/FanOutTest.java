@@ -36,16 +36,7 @@ class FanOutTest {
     Path sftpRoot = Files.createDirectories(tmp.resolve("sftp-root"));
     try (SftpTestServer sftp = new SftpTestServer(sftpRoot, tmp.resolve("hostkey"), true);
         S3TestServer s3 = new S3TestServer(tmp);
-        S3Verifier admin =
-            new S3Verifier(
-                new S3Verifier.Store(
-                    s3.endpoint(),
-                    "us-east-1",
-                    "fan",
-                    true,
-                    S3TestServer.ACCESS_KEY,
-                    S3TestServer.SECRET_KEY,
-                    30_000))) {
+        S3Verifier admin = s3.admin("fan")) {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("fan").build());
       try (AppHarness app =
           new AppHarness(tmp, null)
@@ -57,12 +48,7 @@ class FanOutTest {
               .set("caravan.sftp.password", SftpTestServer.PASSWORD)
               .set("caravan.sftp.strict-host-key-checking", "no")
               .set("caravan.sftp.base", "upload")
-              .set("caravan.s3.enabled", "true")
-              .set("caravan.s3.endpoint", s3.endpoint())
-              .set("caravan.s3.bucket", "fan")
-              .set("caravan.s3.path-style", "true")
-              .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
-              .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY)) {
+              .withS3(s3, "fan")) {
         Random random = new Random(1);
         Path staging = Files.createDirectories(tmp.resolve("staging"));
         for (int i = 0; i < generated; i++) {

@@ -28,10 +28,10 @@ class S3DeliveryTest {
   void samplesAndABigFileReachS3Verified() throws Exception {
     int partSize = 5 * 1024 * 1024;
     try (S3TestServer s3 = new S3TestServer(tmp);
-        S3Verifier admin = admin(s3)) {
+        S3Verifier admin = s3.admin("logs")) {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
       admin.client().createBucket(CreateBucketRequest.builder().bucket("offsite").build());
-      AppHarness second = toS3(new AppHarness(tmp, null), s3);
+      AppHarness second = new AppHarness(tmp, null).withS3(s3, "logs");
       // a second S3 destination: the shipped route copied under another name, its own bucket
       second.copyRoute("s3", "offsite");
       try (AppHarness app =
@@ -92,10 +92,11 @@ class S3DeliveryTest {
   void sameNamedFilesPutAtOnceEachKeepTheirOwnObject() throws Exception {
     int n = 12;
     try (S3TestServer s3 = new S3TestServer(tmp);
-        S3Verifier admin = admin(s3)) {
+        S3Verifier admin = s3.admin("logs")) {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
       try (AppHarness app =
-          toS3(new AppHarness(tmp, null), s3)
+          new AppHarness(tmp, null)
+              .withS3(s3, "logs")
               .set("caravan.destinations", "s3")
               .set("caravan.s3.parallel", "4")
               .start()) {
@@ -123,29 +124,6 @@ class S3DeliveryTest {
         assertThat(stored).isEqualTo(shas);
       }
     }
-  }
-
-  /** A client of the test store's bucket "logs", to create buckets and read objects back. */
-  private static S3Verifier admin(S3TestServer s3) {
-    return new S3Verifier(
-        new S3Verifier.Store(
-            s3.endpoint(),
-            "us-east-1",
-            "logs",
-            true,
-            S3TestServer.ACCESS_KEY,
-            S3TestServer.SECRET_KEY,
-            30_000));
-  }
-
-  /** The app's shipped S3 destination, on the test store's bucket "logs". */
-  private static AppHarness toS3(AppHarness app, S3TestServer s3) {
-    return app.set("caravan.s3.enabled", "true")
-        .set("caravan.s3.endpoint", s3.endpoint())
-        .set("caravan.s3.bucket", "logs")
-        .set("caravan.s3.path-style", "true")
-        .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
-        .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY);
   }
 
   /** The SHA-256 of an object as read back from the store. */

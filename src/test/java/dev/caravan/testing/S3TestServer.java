@@ -79,6 +79,13 @@ public final class S3TestServer implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** A client of {@code bucket} here, to create buckets and read objects back. */
+  public dev.caravan.deliver.S3Verifier admin(String bucket) {
+    return new dev.caravan.deliver.S3Verifier(
+        new dev.caravan.deliver.S3Verifier.Store(
+            endpoint(), "us-east-1", bucket, true, ACCESS_KEY, SECRET_KEY, 30_000));
+  }
+
   /** Where the filesystem backend keeps a bucket's objects. */
   public Path bucketDir(String bucket) {
     return data.resolve(bucket);
