@@ -131,6 +131,7 @@ public class CaravanBeans implements CamelConfiguration {
                     destinationConfig.s3Prefix(name),
                     destinationConfig.s3PartSize(name),
                     destinationConfig.s3UploadCutoff(name),
+                    destinationConfig.s3ConditionalWrites(name),
                     new S3Verifier(destinationConfig.s3(name)),
                     ledger,
                     queue,

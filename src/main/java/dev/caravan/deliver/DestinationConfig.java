@@ -74,6 +74,14 @@ public final class DestinationConfig {
     return Long.parseLong(get(name, "upload-cutoff", "209715200"));
   }
 
+  /**
+   * Whether the store refuses a PUT over an existing key ({@code If-None-Match: *}; AWS S3, MinIO,
+   * R2, GCS, S3Proxy do): then a first try needs no HEAD before its PUT.
+   */
+  public boolean s3ConditionalWrites(String name) {
+    return Boolean.parseBoolean(get(name, "conditional-writes", "true"));
+  }
+
   public S3Verifier.Store s3(String name) {
     return new S3Verifier.Store(
         get(name, "endpoint", null),

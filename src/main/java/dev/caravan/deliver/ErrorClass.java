@@ -17,6 +17,8 @@ public enum ErrorClass {
   NO_SPACE(false),
   THROTTLE(false),
   MISMATCH(false),
+  /** The destination refused to replace what another writer put at that name (S3 412). */
+  CONFLICT(false),
   IO(false);
 
   private final boolean permanent;
@@ -59,6 +61,9 @@ public enum ErrorClass {
       }
       if (m.contains("no space") || m.contains("quota") || m.contains("disk full")) {
         return NO_SPACE;
+      }
+      if (m.contains("status code: 412")) {
+        return CONFLICT;
       }
       if (m.contains("slowdown") || m.contains("throttl") || m.contains("too many requests")) {
         return THROTTLE;

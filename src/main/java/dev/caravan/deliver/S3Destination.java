@@ -30,6 +30,7 @@ public final class S3Destination implements Destination {
   private final String prefix;
   private final long partSize;
   private final long uploadCutoff;
+  private final boolean conditionalWrites;
   private final S3Verifier verifier;
   private final Ledger ledger;
   private final DeliveryQueue queue;
@@ -40,6 +41,7 @@ public final class S3Destination implements Destination {
       String prefix,
       long partSize,
       long uploadCutoff,
+      boolean conditionalWrites,
       S3Verifier verifier,
       Ledger ledger,
       DeliveryQueue queue,
@@ -48,6 +50,7 @@ public final class S3Destination implements Destination {
     this.name = name;
     this.partSize = partSize;
     this.uploadCutoff = uploadCutoff;
+    this.conditionalWrites = conditionalWrites;
     this.prefix = prefix.replaceAll("^/+|/+$", "");
     this.verifier = verifier;
     this.ledger = ledger;
@@ -75,6 +78,11 @@ public final class S3Destination implements Destination {
               Long holder = placing.putIfAbsent(key(rel), d.id());
               if (holder != null && holder != d.id()) {
                 return Placement.Found.OTHER_BYTES;
+              }
+              if (conditionalWrites && d.firstTry()) {
+                // no HEAD: nothing of this delivery can be there yet, and the store refuses the
+                // PUT (412) when another object holds the key; the retry then looks first
+                return Placement.Found.NOTHING;
               }
               Optional<S3Verifier.Copy> there = verifier.find(key(rel));
               if (there.isEmpty()) {

@@ -70,6 +70,13 @@ public final class S3Verifier implements AutoCloseable {
         S3Client.builder()
             .region(Region.of(store.region()))
             .credentialsProvider(credentials)
+            // no CRC32 trailer on uploads nor checks on downloads: every copy is proven end to end
+            // by its SHA-256 metadata and the ETag the store computed (verify), and the CRC cost
+            // CPU on every byte
+            .requestChecksumCalculation(
+                software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(
+                software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(store.pathStyle()).build())
             .overrideConfiguration(

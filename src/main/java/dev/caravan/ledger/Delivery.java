@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param name the artifact's file name
  * @param logStart a DS log's header time (for the destination's layout), or null
  * @param attempts attempts made before this one
+ * @param firstTry never claimed before (by any app): nothing of it can be at the destination yet
  */
 public record Delivery(
     long id,
@@ -22,4 +23,5 @@ public record Delivery(
     String sha256,
     long size,
     Instant logStart,
-    int attempts) {}
+    int attempts,
+    boolean firstTry) {}

@@ -132,7 +132,8 @@ public final class DeliveryQueue {
       try (PreparedStatement s =
           c.prepareStatement(
               "SELECT d.id, d.file_id, d.artifact, d.destination, d.local_path, d.name, d.sha256,"
-                  + " d.size, d.log_start, d.attempts FROM deliveries d JOIN files f ON f.id ="
+                  + " d.size, d.log_start, d.attempts, d.claimed_by FROM deliveries d JOIN files f"
+                  + " ON f.id ="
                   + " d.file_id WHERE d.destination = ? AND d.state IN (?, ?) AND d.next_attempt_at"
                   + " <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?) AND f.locked = FALSE"
                   + " ORDER BY d.next_attempt_at, d.id"
@@ -160,7 +161,8 @@ public final class DeliveryQueue {
                     rs.getString(7),
                     rs.getLong(8),
                     start == null ? null : start.toInstant(),
-                    rs.getInt(10)));
+                    rs.getInt(10),
+                    rs.getInt(10) == 0 && rs.getString(11) == null));
           }
         }
       }

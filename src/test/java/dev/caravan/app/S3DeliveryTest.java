@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * Fan-out to the archive and a real S3 API (S3Proxy): single and multipart puts, verified by HEAD.
@@ -122,6 +126,48 @@ class S3DeliveryTest {
           stored.add(there);
         }
         assertThat(stored).isEqualTo(shas);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "conditional writes: {0}")
+  @ValueSource(booleans = {true, false})
+  void anotherObjectAtTheKeyIsNeverReplaced(boolean conditionalWrites) throws Exception {
+    try (S3TestServer s3 = new S3TestServer(tmp);
+        S3Verifier admin = s3.admin("logs")) {
+      admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
+      // another writer's object where the file's copy would go
+      String taken = dev.caravan.deliver.Layout.day(null) + "/taken.bin";
+      Path theirs = Files.writeString(tmp.resolve("theirs"), "another writer's bytes");
+      admin
+          .client()
+          .putObject(
+              PutObjectRequest.builder().bucket("logs").key(taken).build(),
+              RequestBody.fromFile(theirs));
+      try (AppHarness app =
+          new AppHarness(tmp, null)
+              .withS3(s3, "logs")
+              .set("caravan.destinations", "s3")
+              .set("caravan.s3.conditional-writes", Boolean.toString(conditionalWrites))
+              .start()) {
+        byte[] ours = new byte[10_000];
+        new Random(3).nextBytes(ours);
+        Files.write(app.inbox.resolve("taken.bin"), ours);
+        app.awaitFiles(1);
+
+        DeliveryRow d = app.deliveries().get(0);
+        assertThat(d.state()).isEqualTo("VERIFIED");
+        assertThat(d.remotePath()).isEqualTo(taken.replace("taken.bin", "taken (2).bin"));
+        assertThat(sha256Of(admin, "logs", d.remotePath())).isEqualTo(d.sha256());
+        assertThat(sha256Of(admin, "logs", taken)).isEqualTo(Landing.sha256(theirs));
+        // a first try with conditional writes puts without a HEAD first: the store refuses it
+        // (412) and the retry looks before it puts; without them the first try looks
+        assertThat(d.attempts()).isEqualTo(conditionalWrites ? 2 : 1);
+        assertThat(app.ledger().events(d.fileId()))
+            .extracting(e -> e.event() + ": " + e.detail())
+            .filteredOn(e -> e.startsWith("delivery-failed"))
+            .hasSize(conditionalWrites ? 1 : 0)
+            .allMatch(e -> e.contains("(attempt 1, conflict)") && e.contains("412"));
       }
     }
   }
