@@ -107,6 +107,19 @@ wait_verified() { # destination dir count
   done
 }
 
+# CPU seconds used by processes (their own and their reaped children's), by the servers (the sshd
+# listener and its sessions with the commands they ran, S3Proxy), and by this script's reaped children
+cpu_of() { # pid...
+  local tick; tick=$(getconf CLK_TCK)
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done | awk -v t="$tick" '{s += $14 + $15 + $16 + $17} END {printf "%.2f", s / t}'
+}
+server_cpu() { cpu_of $(pgrep sshd) $(pgrep -f s3proxy.jar); }
+# (`times` in this shell, not in a $(…) subshell, which has children of its own)
+children_cpu() { tail -1 "$1" | awk '{split($1, u, /[ms]/); split($2, y, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + y[1] * 60 + y[2]}'; }
+cpu_line() { # client server wall: both cores are shared by clients and servers, so CPU is the budget
+  printf '   CPU: client %.2f s, servers %.2f s, together %.2f of the 2 cores over the run\n' "$1" "$2" "$(echo "($1 + $2) / $3" | bc -l)"
+}
+
 # BENCH_PROFILE=1: CPU seconds used during the timed part, per JVM thread (jstack) and by the
 # servers' processes (sshd sessions with the commands they ran, S3Proxy), in /tmp/bench-logs
 cpu_snapshot() { # jvm-pid before|after name
@@ -116,6 +129,22 @@ cpu_snapshot() { # jvm-pid before|after name
   for p in $(pgrep sshd) $(pgrep -f s3proxy.jar) "$java_pid"; do
     awk -v p="$p" -v t="$tick" '{print p, $2, ($14 + $15 + $16 + $17) / t}' "/proc/$p/stat" 2>/dev/null
   done > "/tmp/bench-logs/procs-$3-$2.txt"
+}
+
+# a service between two bursts of files: the JIT compilers finish the work the warm-up gave them
+# (with both cores busy they fall far behind); waits until they used < 50 ms CPU in a second, 60 s at most
+settle_jit() {
+  local java_pid last=-1 now_cpu
+  java_pid=$(pgrep -f "caravan.jar" -n)
+  for _ in $(seq 60); do
+    now_cpu=0
+    for t in /proc/"$java_pid"/task/*; do
+      if grep -q '^C[12] CompilerThre' "$t/comm"; then now_cpu=$((now_cpu + $(awk '{print $14 + $15}' "$t/stat"))); fi
+    done
+    [ "$last" -ge 0 ] && [ $((now_cpu - last)) -lt 5 ] && break
+    last=$now_cpu
+    sleep 1
+  done
 }
 
 caravan() { # destination set
@@ -138,25 +167,32 @@ caravan() { # destination set
   if [ "$warm" -gt 0 ]; then
     cp "$work/warm"/* "$dir/inbox/"
     wait_verified "$dest" "$dir" "$warm"
+    settle_jit
   fi
   [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" before "$dest-$set"
+  local s0 j0; s0=$(server_cpu); j0=$(cpu_of "$(pgrep -f caravan.jar -n)")
   local t0; t0=$(now)
   cp "$work/$set"/* "$dir/inbox/"
   wait_verified "$dest" "$dir" $((warm + n))
   local t1; t1=$(now)
+  local s1 j1; s1=$(server_cpu); j1=$(cpu_of "$(pgrep -f caravan.jar -n)")
   [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" after "$dest-$set"
   local rss; rss=$(awk '/VmHWM/ {print $2}' /proc/$(pgrep -f "caravan.jar" -n)/status)
   kill $pid; wait $pid || true
   report "caravan -> $dest (verified)" "$set" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$set" | cut -f1)"
   echo "   peak RSS of the JVM: $((rss / 1024)) MiB"
+  cpu_line "$(echo "$j1 - $j0" | bc -l)" "$(echo "$s1 - $s0" | bc -l)" "$(echo "$t1 - $t0" | bc -l)"
 }
 
 rclone_copy() { # remote set
   local n; n=$(ls "$work/$2" | wc -l)
+  local s0; s0=$(server_cpu); times > "$work/times-before"
   local t0; t0=$(now)
   rclone copy --transfers 4 "$work/$2" "${1}rclone-$2"
   local t1; t1=$(now)
+  times > "$work/times-after"
   report "rclone -> $1 (no verify)" "$2" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$2" | cut -f1)"
+  cpu_line "$(echo "$(children_cpu "$work/times-after") - $(children_cpu "$work/times-before")" | bc -l)" "$(echo "$(server_cpu) - $s0" | bc -l)" "$(echo "$t1 - $t0" | bc -l)"
 }
 
 for set in ${1:-small large}; do

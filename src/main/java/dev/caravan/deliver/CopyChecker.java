@@ -36,7 +36,7 @@ public final class CopyChecker implements AutoCloseable {
           }
           actual = Landing.sha256(copy);
         }
-        case SftpVerifier.EXEC_SHA256, SftpVerifier.READ_BACK -> {
+        case SftpVerifier.EXEC_SHA256, SftpVerifier.EXEC_OPENSSL, SftpVerifier.READ_BACK -> {
           Optional<SftpVerifier.Copy> copy =
               sftp.computeIfAbsent(name, n -> new SftpVerifier(config.sftp(n)))
                   .find(d.remotePath());

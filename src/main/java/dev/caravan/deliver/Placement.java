@@ -27,16 +27,21 @@ public final class Placement {
 
   /**
    * A delivery whose copy is at {@code relative} (uploaded, or found there already), waiting for
-   * its proof; {@code provenSha256} is the destination's hash when a batch step fetched it.
+   * its proof; {@code provenSha256} is the destination's hash when a batch step fetched it, {@code
+   * provenBy} the method that did.
    */
-  public record Placed(Delivery delivery, String relative, String provenSha256) {
-    public Placed withProof(String sha256) {
-      return new Placed(delivery, relative, sha256);
+  public record Placed(Delivery delivery, String relative, String provenSha256, String provenBy) {
+    /** With the destination's hash of the copy (null: none) and the method that got it. */
+    public Placed withProof(String sha256, String method) {
+      return new Placed(delivery, relative, sha256, sha256 == null ? null : method);
     }
   }
 
   /** Header holding the destination's hash of the copy, set from {@link Placed#provenSha256}. */
   public static final String PROVEN_SHA256 = "CaravanProvenSha256";
+
+  /** Header naming the method that got {@link #PROVEN_SHA256}, as recorded in the ledger. */
+  public static final String PROVEN_BY = "CaravanProvenBy";
 
   private Placement() {}
 
@@ -47,6 +52,7 @@ public final class Placement {
       return new Placed(
           exchange.getProperty(Deliveries.DELIVERY, Delivery.class),
           exchange.getMessage().getHeader(ArchiveDestination.TARGET, String.class),
+          null,
           null);
     }
 
@@ -57,6 +63,7 @@ public final class Placement {
       exchange.setProperty(Deliveries.DELIVERY, p.delivery());
       m.setHeader(ArchiveDestination.TARGET, p.relative());
       m.setHeader(PROVEN_SHA256, p.provenSha256());
+      m.setHeader(PROVEN_BY, p.provenBy());
     }
   }
 

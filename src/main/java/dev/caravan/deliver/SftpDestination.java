@@ -94,9 +94,9 @@ public final class SftpDestination implements Destination {
    */
   @Override
   public java.util.List<Placement.Placed> prove(java.util.List<Placement.Placed> batch) {
-    java.util.Map<String, String> hashes;
+    SftpVerifier.Proofs proofs;
     try {
-      hashes = verifier.hashAll(batch.stream().map(p -> remote(p.relative())).toList());
+      proofs = verifier.hashAll(batch.stream().map(p -> remote(p.relative())).toList());
     } catch (IOException e) {
       LOG.warn(
           "{}: cannot hash {} copies at once, verifying each: {}",
@@ -105,7 +105,9 @@ public final class SftpDestination implements Destination {
           e.getMessage());
       return batch;
     }
-    return batch.stream().map(p -> p.withProof(hashes.get(remote(p.relative())))).toList();
+    return batch.stream()
+        .map(p -> p.withProof(proofs.sha256s().get(remote(p.relative())), proofs.method()))
+        .toList();
   }
 
   /**
@@ -116,10 +118,11 @@ public final class SftpDestination implements Destination {
     Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
     String relative = exchange.getMessage().getHeader(ArchiveDestination.TARGET, String.class);
     String proven = exchange.getMessage().getHeader(Placement.PROVEN_SHA256, String.class);
+    String provenBy = exchange.getMessage().getHeader(Placement.PROVEN_BY, String.class);
     // a hash of the whole file proves its size too: the size is only compared when read back
     SftpVerifier.Copy copy =
         proven != null
-            ? new SftpVerifier.Copy(proven, d.size(), SftpVerifier.EXEC_SHA256)
+            ? new SftpVerifier.Copy(proven, d.size(), provenBy)
             : verifier.read(remote(relative));
     if (!copy.sha256().equals(d.sha256()) || copy.size() != d.size()) {
       throw new VerificationException(

@@ -85,7 +85,7 @@ class FanOutTest {
                         DeliveryRow::destination,
                         Collectors.mapping(DeliveryRow::verifyMethod, Collectors.toList())));
         assertThat(methods.get("archive")).containsOnly("sha256-reread");
-        assertThat(methods.get("sftp")).containsOnly(SftpVerifier.EXEC_SHA256);
+        assertThat(methods.get("sftp")).containsOnly(SftpVerifier.EXEC_OPENSSL);
         assertThat(methods.get("s3")).containsOnly(S3Verifier.HEAD_SHA256_MD5);
         for (DeliveryRow x : d) {
           if (x.destination().equals("archive")) {

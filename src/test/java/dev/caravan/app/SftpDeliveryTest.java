@@ -60,7 +60,7 @@ class SftpDeliveryTest {
           .allMatch(
               x ->
                   x.verifyMethod()
-                      .equals(shell ? SftpVerifier.EXEC_SHA256 : SftpVerifier.READ_BACK));
+                      .equals(shell ? SftpVerifier.EXEC_OPENSSL : SftpVerifier.READ_BACK));
       for (DeliveryRow x : d) {
         Path copy =
             x.destination().equals("sftp")
@@ -173,7 +173,7 @@ class SftpDeliveryTest {
             (name, rows) ->
                 assertThat(rows).as(name).hasSize(12).allMatch(x -> x.state().equals("VERIFIED")));
         assertThat(byDestination.get("sftp"))
-            .allMatch(x -> x.verifyMethod().equals(SftpVerifier.EXEC_SHA256));
+            .allMatch(x -> x.verifyMethod().equals(SftpVerifier.EXEC_OPENSSL));
         assertThat(byDestination.get("backup"))
             .allMatch(x -> x.verifyMethod().equals(SftpVerifier.READ_BACK));
         for (DeliveryRow x : byDestination.get("backup")) {

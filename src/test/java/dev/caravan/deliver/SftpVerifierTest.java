@@ -103,22 +103,40 @@ class SftpVerifierTest {
       Files.copy(other, root.resolve("upload/d/back\\slash.dslog"));
       SftpVerifier v = verifier(server);
 
-      var hashes =
+      // plain names: openssl when the server has it (it uses the CPU's SHA instructions)
+      var plain = v.hashAll(java.util.List.of("upload/d/" + NAME, "upload/d/missing.dslog"));
+      // a name openssl would print unescaped: sha256sum
+      var odd =
           v.hashAll(
               java.util.List.of(
                   "upload/d/" + NAME, "upload/d/back\\slash.dslog", "upload/d/missing.dslog"));
+      // a server without openssl: sha256sum for all
+      var noOpenssl =
+          verifier(server.withoutOpenssl())
+              .hashAll(java.util.List.of("upload/d/" + NAME, "upload/d/missing.dslog"));
 
       if (shell) {
-        assertThat(hashes)
+        assertThat(plain.method()).isEqualTo(SftpVerifier.EXEC_OPENSSL);
+        assertThat(plain.sha256s())
+            .containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("upload/d/" + NAME, Landing.sha256(rev)));
+        assertThat(odd.method()).isEqualTo(SftpVerifier.EXEC_SHA256);
+        assertThat(odd.sha256s())
             .containsExactlyInAnyOrderEntriesOf(
                 java.util.Map.of(
                     "upload/d/" + NAME,
                     Landing.sha256(rev),
                     "upload/d/back\\slash.dslog",
                     Landing.sha256(other)));
+        assertThat(noOpenssl.method()).isEqualTo(SftpVerifier.EXEC_SHA256);
+        assertThat(noOpenssl.sha256s())
+            .containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("upload/d/" + NAME, Landing.sha256(rev)));
       } else {
         // no shell: nothing proven at once; each copy is then read back
-        assertThat(hashes).isEmpty();
+        assertThat(plain.sha256s()).isEmpty();
+        assertThat(odd.sha256s()).isEmpty();
+        assertThat(noOpenssl.sha256s()).isEmpty();
         assertThat(v.read("upload/d/" + NAME).method()).isEqualTo(SftpVerifier.READ_BACK);
       }
     }

@@ -17,9 +17,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * A real SFTP server (Apache MINA SSHD) in the test JVM on a free loopback port, serving {@code
- * root} to one user with a password. With {@code shell}, it also runs {@code sha256sum} over SSH
- * exec, the real binary on the file under the root (what a server with a shell offers); without,
- * exec is refused, like a chrooted {@code internal-sftp} account.
+ * root} to one user with a password. With {@code shell}, it also runs {@code sha256sum} and {@code
+ * openssl dgst} over SSH exec, the real binaries on files under the root (what a server with a
+ * shell offers); without, exec is refused, like a chrooted {@code internal-sftp} account.
  */
 public final class SftpTestServer implements AutoCloseable {
 
@@ -28,6 +28,7 @@ public final class SftpTestServer implements AutoCloseable {
   private final SshServer sshd;
   private volatile java.security.PublicKey authorizedKey;
   private final Path root;
+  private volatile boolean openssl = true;
 
   public SftpTestServer(Path root, Path hostKey, boolean shell) throws IOException {
     this(root, hostKey, shell, 0);
@@ -50,7 +51,7 @@ public final class SftpTestServer implements AutoCloseable {
     sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
     if (shell) {
-      sshd.setCommandFactory(new Sha256Sum());
+      sshd.setCommandFactory(new HashCommands());
     }
     sshd.start();
   }
@@ -69,6 +70,12 @@ public final class SftpTestServer implements AutoCloseable {
             .getRawPublicKey();
     pair.dispose();
     return privateKeyFile;
+  }
+
+  /** A shell without openssl (then only sha256sum hashes files). */
+  public SftpTestServer withoutOpenssl() {
+    openssl = false;
+    return this;
   }
 
   public int port() {
@@ -133,11 +140,12 @@ public final class SftpTestServer implements AutoCloseable {
   }
 
   /**
-   * {@code sha256sum -- PATH...} with each PATH mapped into the served root, run by the real
-   * sha256sum (so its output, exit status and missing-file behaviour are the real ones); anything
-   * else fails.
+   * {@code sha256sum -- PATH...}, and unless {@link #withoutOpenssl} {@code openssl dgst -sha256 -r
+   * -- PATH...} and {@code openssl version}, each PATH mapped into the served root and run by the
+   * real binary (so its output, exit status and missing-file behaviour are the real ones); anything
+   * else fails with 127, as a command the server does not have.
    */
-  private final class Sha256Sum implements CommandFactory {
+  private final class HashCommands implements CommandFactory {
     @Override
     public Command createCommand(ChannelSession channel, String command) {
       return new AbstractCommandSupport(command, (CloseableExecutorService) null) {
@@ -145,18 +153,8 @@ public final class SftpTestServer implements AutoCloseable {
         public void run() {
           int code = 127;
           try {
-            String prefix = "sha256sum -- ";
-            if (command.startsWith(prefix)) {
-              java.util.List<String> remotes = words(command.substring(prefix.length()));
-              java.util.List<String> args = new java.util.ArrayList<>(List.of("sha256sum", "--"));
-              for (String remote : remotes) {
-                Path local = root.resolve(remote.replaceFirst("^/+", "")).normalize();
-                if (!local.startsWith(root)) {
-                  throw new IOException("outside the served root: " + remote);
-                }
-                // run in the served root: its output names the files as the client did
-                args.add(root.relativize(local).toString());
-              }
+            java.util.List<String> args = argv(command);
+            if (args != null) {
               Process p = new ProcessBuilder(args).directory(root.toFile()).start();
               try (InputStream out = p.getInputStream()) {
                 String text = new String(out.readAllBytes());
@@ -171,6 +169,33 @@ public final class SftpTestServer implements AutoCloseable {
           onExit(code);
         }
       };
+    }
+
+    private java.util.List<String> argv(String command) throws IOException {
+      if (openssl && command.equals("openssl version")) {
+        return List.of("openssl", "version");
+      }
+      java.util.Map<String, List<String>> hashers = new java.util.LinkedHashMap<>();
+      hashers.put("sha256sum -- ", List.of("sha256sum", "--"));
+      if (openssl) {
+        hashers.put(
+            "openssl dgst -sha256 -r -- ", List.of("openssl", "dgst", "-sha256", "-r", "--"));
+      }
+      for (var hasher : hashers.entrySet()) {
+        if (command.startsWith(hasher.getKey())) {
+          java.util.List<String> args = new java.util.ArrayList<>(hasher.getValue());
+          for (String remote : words(command.substring(hasher.getKey().length()))) {
+            Path local = root.resolve(remote.replaceFirst("^/+", "")).normalize();
+            if (!local.startsWith(root)) {
+              throw new IOException("outside the served root: " + remote);
+            }
+            // run in the served root: its output names the files as the client did
+            args.add(root.relativize(local).toString());
+          }
+          return args;
+        }
+      }
+      return null;
     }
   }
 }
