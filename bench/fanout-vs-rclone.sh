@@ -91,7 +91,11 @@ PY
 
 export RCLONE_CONFIG_SFTPB_TYPE=sftp RCLONE_CONFIG_SFTPB_HOST=127.0.0.1 RCLONE_CONFIG_SFTPB_PORT=2222 \
   RCLONE_CONFIG_SFTPB_USER=$user RCLONE_CONFIG_SFTPB_KEY_FILE="$work/ssh/client" \
-  RCLONE_CONFIG_SFTPB_KNOWN_HOSTS_FILE="$work/ssh/known_hosts" RCLONE_CONFIG_SFTPB_DISABLE_HASHCHECK=true
+  RCLONE_CONFIG_SFTPB_KNOWN_HOSTS_FILE="$work/ssh/known_hosts"
+# rclone checks each SFTP copy with md5sum on the server only when asked (BENCH_RCLONE_VERIFY=yes);
+# on S3 it always does: a HEAD after each PUT, the ETag compared with the file's MD5
+if [ "${BENCH_RCLONE_VERIFY:-no}" = yes ]; then verify_word="verified"; else
+  export RCLONE_CONFIG_SFTPB_DISABLE_HASHCHECK=true; verify_word="no verify"; fi
 export RCLONE_CONFIG_S3B_TYPE=s3 RCLONE_CONFIG_S3B_PROVIDER=Other RCLONE_CONFIG_S3B_ENDPOINT=http://127.0.0.1:$s3port \
   RCLONE_CONFIG_S3B_ACCESS_KEY_ID=bench RCLONE_CONFIG_S3B_SECRET_ACCESS_KEY=bench-secret RCLONE_CONFIG_S3B_FORCE_PATH_STYLE=true
 
@@ -113,7 +117,9 @@ cpu_of() { # pid...
   local tick; tick=$(getconf CLK_TCK)
   for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done | awk -v t="$tick" '{s += $14 + $15 + $16 + $17} END {printf "%.2f", s / t}'
 }
-server_cpu() { cpu_of $(pgrep sshd) $(pgrep -f s3proxy.jar); }
+server_cpu() { # remote or destination: sshd or S3Proxy
+  case "$1" in sftp*) cpu_of $(pgrep sshd) ;; *) cpu_of $(pgrep -f s3proxy.jar) ;; esac
+}
 # (`times` in this shell, not in a $(…) subshell, which has children of its own)
 children_cpu() { tail -1 "$1" | awk '{split($1, u, /[ms]/); split($2, y, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + y[1] * 60 + y[2]}'; }
 cpu_line() { # client server wall: both cores are shared by clients and servers, so CPU is the budget
@@ -170,12 +176,12 @@ caravan() { # destination set
     settle_jit
   fi
   [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" before "$dest-$set"
-  local s0 j0; s0=$(server_cpu); j0=$(cpu_of "$(pgrep -f caravan.jar -n)")
+  local s0 j0; s0=$(server_cpu "$dest"); j0=$(cpu_of "$(pgrep -f caravan.jar -n)")
   local t0; t0=$(now)
   cp "$work/$set"/* "$dir/inbox/"
   wait_verified "$dest" "$dir" $((warm + n))
   local t1; t1=$(now)
-  local s1 j1; s1=$(server_cpu); j1=$(cpu_of "$(pgrep -f caravan.jar -n)")
+  local s1 j1; s1=$(server_cpu "$dest"); j1=$(cpu_of "$(pgrep -f caravan.jar -n)")
   [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" after "$dest-$set"
   local rss; rss=$(awk '/VmHWM/ {print $2}' /proc/$(pgrep -f "caravan.jar" -n)/status)
   kill $pid; wait $pid || true
@@ -184,20 +190,20 @@ caravan() { # destination set
   cpu_line "$(echo "$j1 - $j0" | bc -l)" "$(echo "$s1 - $s0" | bc -l)" "$(echo "$t1 - $t0" | bc -l)"
 }
 
-rclone_copy() { # remote set
+rclone_copy() { # remote set label
   local n; n=$(ls "$work/$2" | wc -l)
-  local s0; s0=$(server_cpu); times > "$work/times-before"
+  local s0; s0=$(server_cpu "$1"); times > "$work/times-before"
   local t0; t0=$(now)
   rclone copy --transfers 4 "$work/$2" "${1}rclone-$2"
   local t1; t1=$(now)
   times > "$work/times-after"
-  report "rclone -> $1 (no verify)" "$2" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$2" | cut -f1)"
-  cpu_line "$(echo "$(children_cpu "$work/times-after") - $(children_cpu "$work/times-before")" | bc -l)" "$(echo "$(server_cpu) - $s0" | bc -l)" "$(echo "$t1 - $t0" | bc -l)"
+  report "rclone -> $1 ($3)" "$2" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$2" | cut -f1)"
+  cpu_line "$(echo "$(children_cpu "$work/times-after") - $(children_cpu "$work/times-before")" | bc -l)" "$(echo "$(server_cpu "$1") - $s0" | bc -l)" "$(echo "$t1 - $t0" | bc -l)"
 }
 
 for set in ${1:-small large}; do
   for dest in ${2:-sftp s3}; do
-    if [ "$dest" = sftp ]; then rclone_copy "sftpb:$remote/" "$set"; else rclone_copy s3b:bench/ "$set"; fi
+    if [ "$dest" = sftp ]; then rclone_copy "sftpb:$remote/" "$set" "$verify_word"; else rclone_copy s3b:bench/ "$set" "ETag checked"; fi
     caravan "$dest" "$set"
   done
 done
