@@ -131,9 +131,8 @@ cpu_line() { # client server wall: both cores are shared by clients and servers,
 cpu_snapshot() { # jvm-pid before|after name
   local java_pid; java_pid=$(pgrep -f "caravan.jar" -n)
   jstack "$java_pid" > "/tmp/bench-logs/jstack-$3-$2.txt"
-  local tick; tick=$(getconf CLK_TCK)
   for p in $(pgrep sshd) $(pgrep -f s3proxy.jar) "$java_pid"; do
-    awk -v p="$p" -v t="$tick" '{print p, $2, ($14 + $15 + $16 + $17) / t}' "/proc/$p/stat" 2>/dev/null
+    [ -r "/proc/$p/stat" ] && echo "$p $(awk '{print $2}' "/proc/$p/stat") $(cpu_of "$p")"
   done > "/tmp/bench-logs/procs-$3-$2.txt"
 }
 

@@ -175,16 +175,11 @@ public final class SftpTestServer implements AutoCloseable {
       if (openssl && command.equals("openssl version")) {
         return List.of("openssl", "version");
       }
-      java.util.Map<String, List<String>> hashers = new java.util.LinkedHashMap<>();
-      hashers.put("sha256sum -- ", List.of("sha256sum", "--"));
-      if (openssl) {
-        hashers.put(
-            "openssl dgst -sha256 -r -- ", List.of("openssl", "dgst", "-sha256", "-r", "--"));
-      }
-      for (var hasher : hashers.entrySet()) {
-        if (command.startsWith(hasher.getKey())) {
-          java.util.List<String> args = new java.util.ArrayList<>(hasher.getValue());
-          for (String remote : words(command.substring(hasher.getKey().length()))) {
+      String sha256sum = "sha256sum -- ", opensslDgst = "openssl dgst -sha256 -r -- ";
+      for (String prefix : openssl ? List.of(sha256sum, opensslDgst) : List.of(sha256sum)) {
+        if (command.startsWith(prefix)) {
+          java.util.List<String> args = new java.util.ArrayList<>(words(prefix));
+          for (String remote : words(command.substring(prefix.length()))) {
             Path local = root.resolve(remote.replaceFirst("^/+", "")).normalize();
             if (!local.startsWith(root)) {
               throw new IOException("outside the served root: " + remote);
