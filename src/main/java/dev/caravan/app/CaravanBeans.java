@@ -13,6 +13,7 @@ import dev.caravan.deliver.S3Destination;
 import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
 import dev.caravan.deliver.SftpVerifier;
+import dev.caravan.intake.IntakeGate;
 import dev.caravan.intake.Landing;
 import dev.caravan.intake.drive.DriveClients;
 import dev.caravan.intake.drive.DriveHealthCheck;
@@ -154,7 +155,7 @@ public class CaravanBeans implements CamelConfiguration {
             new CopyChecker(destinationConfig),
             required.isEmpty() ? current : () -> required,
             Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
-    FileOutcome outcome = new FileOutcome(ledger);
+    FileOutcome outcome = new FileOutcome(ledger, intakeGates(context));
     registry.bind("outcome", outcome);
     registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
     registry.bind(
@@ -197,6 +198,44 @@ public class CaravanBeans implements CamelConfiguration {
     }
     // camel-csv in the same dialect as `convert`: RFC 4180, LF
     registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
+  }
+
+  /**
+   * The stability gates of the polled folders, bound as {@code localIntakeGate} and {@code
+   * sftpIntakeGate} (their routes' {@code filter}).
+   */
+  private static java.util.Map<String, IntakeGate> intakeGates(CamelContext context) {
+    Duration maxWait = Duration.parse(property(context, "caravan.intake.max-wait", null));
+    IntakeGate local =
+        new IntakeGate(
+            "local",
+            IntakeGate.Names.of(
+                property(context, "caravan.intake.include", null),
+                property(context, "caravan.intake.exclude", "")),
+            millis(context, "caravan.intake.min-age", null),
+            maxWait,
+            true,
+            java.time.Clock.systemUTC());
+    IntakeGate sftp =
+        new IntakeGate(
+            "sftp",
+            IntakeGate.Names.of(
+                property(context, "caravan.sftp-intake.include", null),
+                property(context, "caravan.sftp-intake.exclude", "")),
+            millis(context, "caravan.sftp-intake.min-age", null),
+            maxWait,
+            false,
+            java.time.Clock.systemUTC());
+    context.getRegistry().bind("localIntakeGate", local);
+    context.getRegistry().bind("sftpIntakeGate", sftp);
+    String encoding = System.getProperty("sun.jnu.encoding", "");
+    if (!encoding.equalsIgnoreCase("UTF-8")) {
+      LOG.warn(
+          "file names are read as {} (the locale's encoding), so a name with other characters"
+              + " cannot be opened and is reported instead of taken; run with LANG=C.UTF-8",
+          encoding);
+    }
+    return java.util.Map.of("local", local, "sftp", sftp);
   }
 
   /**
@@ -267,7 +306,19 @@ public class CaravanBeans implements CamelConfiguration {
               }
               return polls;
             },
-            watchdog);
+            watchdog,
+            () ->
+                outcome.gates().stream()
+                    .flatMap(
+                        gate ->
+                            gate.figures().entrySet().stream()
+                                .map(
+                                    f ->
+                                        new LedgerFigures.Figure(
+                                            f.getKey(),
+                                            List.of("source", gate.source()),
+                                            f.getValue())))
+                    .toList());
     context.getRegistry().bind("caravanMetrics", metrics);
     try {
       context.addStartupListener(

@@ -39,8 +39,20 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     return java.util.Map.copyOf(lastPolls);
   }
 
-  public FileOutcome(Ledger ledger) {
+  private final java.util.Map<String, dev.caravan.intake.IntakeGate> gates;
+
+  /**
+   * @param gates the stability gate of each polled folder's intake, by source, told where each poll
+   *     begins and ends
+   */
+  public FileOutcome(Ledger ledger, java.util.Map<String, dev.caravan.intake.IntakeGate> gates) {
     this.ledger = ledger;
+    this.gates = java.util.Map.copyOf(gates);
+  }
+
+  /** The stability gates, by source. */
+  public java.util.Collection<dev.caravan.intake.IntakeGate> gates() {
+    return gates.values();
   }
 
   /** The file went through the flow: DONE in the ledger unless it failed or is a duplicate. */
@@ -72,6 +84,10 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
 
   @Override
   public boolean begin(Consumer consumer, Endpoint endpoint) {
+    var gate = gates.get(source(endpoint));
+    if (gate != null) {
+      gate.pollBegins();
+    }
     return true;
   }
 
@@ -80,6 +96,10 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     // file: is the local inbox, sftp: the SFTP source (their routes set the same source names)
     String source = source(endpoint);
     lastPolls.put(source, java.time.Instant.now());
+    var gate = gates.get(source);
+    if (gate != null) {
+      gate.pollListedAll();
+    }
     pollProblems.remove(source);
     if (polledMessages > 0) {
       LOG.info(

@@ -1,12 +1,15 @@
 package dev.caravan.app;
 
+import dev.caravan.intake.IntakeGate;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
  * {@code intake-polls} in Camel's health: DOWN while the last poll of the local or SFTP intake
  * failed, naming the source and the cause. Camel's own consumer checks cannot see these pollers:
- * they run inside {@code master:} endpoints, started only on the leading app.
+ * they run inside {@code master:} endpoints, started only on the leading app. Its details also name
+ * the files the stability gates report: changing past {@code caravan.intake.max-wait}, or listed
+ * under a name that cannot be opened.
  */
 final class IntakeHealthCheck extends dev.caravan.observe.AlarmCheck {
 
@@ -22,6 +25,15 @@ final class IntakeHealthCheck extends dev.caravan.observe.AlarmCheck {
     outcome
         .lastPolls()
         .forEach((source, at) -> builder.detail(source + ".last.poll", at.toString()));
+    // reported, not alarming: the files wait (unsettled) or need a person (unreadable names)
+    for (IntakeGate gate : outcome.gates()) {
+      if (!gate.unsettled().isEmpty()) {
+        builder.detail(gate.source() + ".unsettled", IntakeGate.shortList(gate.unsettled()));
+      }
+      if (!gate.unreadable().isEmpty()) {
+        builder.detail(gate.source() + ".unreadable", IntakeGate.shortList(gate.unreadable()));
+      }
+    }
     Map<String, String> problems = outcome.pollProblems();
     if (problems.isEmpty()) {
       builder.up();

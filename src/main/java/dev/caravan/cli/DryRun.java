@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.app.Settings;
+import dev.caravan.intake.IntakeGate;
 import dev.caravan.intake.Landing;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileKey;
@@ -49,7 +50,9 @@ final class DryRun {
                 url, settings.get("caravan.db.user"), settings.get("caravan.db.password"));
     try {
       Path inbox = Path.of(settings.get("caravan.inbox"));
-      Pattern include = Pattern.compile(settings.get("caravan.intake.include"));
+      IntakeGate.Names names =
+          IntakeGate.Names.of(
+              settings.get("caravan.intake.include"), settings.get("caravan.intake.exclude"));
       int take = 0;
       int known = 0;
       if (Files.isDirectory(inbox)) {
@@ -60,7 +63,7 @@ final class DryRun {
         for (Path f : files) {
           String relative = inbox.relativize(f).toString().replace('\\', '/');
           String name = f.getFileName().toString();
-          if (name.startsWith(".") || !include.matcher(name).matches()) {
+          if (name.startsWith(".") || !names.takes(name)) {
             continue;
           }
           String sha = Landing.sha256(f);

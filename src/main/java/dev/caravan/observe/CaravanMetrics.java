@@ -36,6 +36,7 @@ public final class CaravanMetrics implements DynamicMBean {
   private final LedgerFigures ledger;
   private final Supplier<Map<String, Instant>> lastPolls;
   private final Watchdog watchdog;
+  private final Supplier<List<LedgerFigures.Figure>> live;
   private final Map<String, MultiGauge> gauges = new LinkedHashMap<>();
   private volatile Map<String, Double> attributes = Map.of();
   private MeterRegistry registry;
@@ -44,12 +45,17 @@ public final class CaravanMetrics implements DynamicMBean {
   /**
    * @param lastPolls the last successful poll of each source
    * @param watchdog told the figures after each refresh, or null
+   * @param live figures kept in memory rather than in the ledger (the intakes' gates)
    */
   public CaravanMetrics(
-      LedgerFigures ledger, Supplier<Map<String, Instant>> lastPolls, Watchdog watchdog) {
+      LedgerFigures ledger,
+      Supplier<Map<String, Instant>> lastPolls,
+      Watchdog watchdog,
+      Supplier<List<LedgerFigures.Figure>> live) {
     this.ledger = ledger;
     this.lastPolls = lastPolls;
     this.watchdog = watchdog;
+    this.live = live;
   }
 
   /** Publishes to Micrometer too (null: JMX only) and registers the MBean. */
@@ -93,6 +99,7 @@ public final class CaravanMetrics implements DynamicMBean {
                         "caravan.source.last.poll.timestamp",
                         List.of("source", source),
                         at.toEpochMilli() / 1000.0)));
+    figures.addAll(live.get());
     Map<String, Double> attrs = new TreeMap<>();
     Map<String, List<MultiGauge.Row<?>>> rows = new LinkedHashMap<>();
     for (LedgerFigures.Figure f : figures) {

@@ -43,7 +43,6 @@ public final class AppHarness implements AutoCloseable {
     overrides.put("caravan.archive", archive.toString());
     overrides.put("caravan.data", data.toString());
     overrides.put("caravan.intake.min-age", "300");
-    overrides.put("caravan.intake.check-interval", "100");
     overrides.put("caravan.intake.poll-interval", "100");
     overrides.put("caravan.deliver.poll-interval", "100");
     overrides.put("caravan.deliver.backoff", "100");

@@ -31,7 +31,6 @@ class SftpIntakeTest {
         .set("caravan.sftp-intake.strict-host-key-checking", "no")
         .set("caravan.sftp-intake.folder", "outbox")
         .set("caravan.sftp-intake.min-age", "1000")
-        .set("caravan.sftp-intake.check-interval", "200")
         .set("caravan.sftp-intake.poll-interval", "200")
         .set("caravan.sftp-intake.timeout", "5000");
   }
@@ -83,13 +82,9 @@ class SftpIntakeTest {
     Path root = Files.createDirectories(tmp.resolve("sftp-root"));
     Path outbox = Files.createDirectories(root.resolve("outbox"));
     // SFTP gives times in whole seconds, and a writer can stall on a busy machine: the gate must
-    // be wider than both (the defaults are 5 s and 1 s)
+    // be wider than both (the default is 5 s)
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
-        AppHarness app =
-            app(server.port())
-                .set("caravan.sftp-intake.min-age", "2500")
-                .set("caravan.sftp-intake.check-interval", "1000")
-                .start()) {
+        AppHarness app = app(server.port()).set("caravan.sftp-intake.min-age", "2500").start()) {
       Path growing = outbox.resolve("growing.bin");
       byte[] chunk = new byte[4096];
       Random random = new Random(3);
@@ -107,6 +102,47 @@ class SftpIntakeTest {
       assertThat(files).hasSize(1);
       assertThat(files.get(0).size()).isEqualTo(30 * 4096);
       assertThat(files.get(0).sha256()).isEqualTo(Landing.sha256(growing));
+    }
+  }
+
+  @Test
+  void aRemoteFileBeingWrittenHoldsBackNoFinishedOne() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("sftp-root"));
+    Path outbox = Files.createDirectories(root.resolve("outbox"));
+    try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
+        AppHarness app = app(server.port()).set("caravan.sftp-intake.min-age", "1500").start()) {
+      Path growing = outbox.resolve("acquisition.bin");
+      byte[] chunk = new byte[4096];
+      Random random = new Random(14);
+      try (OutputStream out = Files.newOutputStream(growing, StandardOpenOption.CREATE_NEW)) {
+        long start = System.nanoTime();
+        boolean dropped = false;
+        // 7 s of writing, never still for 1.5 s
+        while (System.nanoTime() - start < java.time.Duration.ofSeconds(7).toNanos()) {
+          random.nextBytes(chunk);
+          out.write(chunk);
+          out.flush();
+          Thread.sleep(250);
+          if (!dropped) {
+            Files.copy(Samples.dslog(Samples.REV), outbox.resolve("a.dslog"));
+            Files.write(outbox.resolve("empty.marker"), new byte[0]);
+            dropped = true;
+          }
+          assertThat(app.files()).noneMatch(f -> f.sourcePath().equals("acquisition.bin"));
+        }
+        // the finished files went through while the other grew
+        assertThat(app.files())
+            .extracting(FileRow::sourcePath)
+            .containsExactlyInAnyOrder("a.dslog", "empty.marker");
+      }
+      app.awaitFiles(3);
+      FileRow whole =
+          app.files().stream()
+              .filter(f -> f.sourcePath().equals("acquisition.bin"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(whole.size()).isEqualTo(Files.size(growing));
+      assertThat(whole.sha256()).isEqualTo(Landing.sha256(growing));
     }
   }
 
