@@ -9,7 +9,8 @@ RUN groupadd --system --gid 10001 caravan \
  && chown caravan:caravan /var/lib/caravan
 COPY target/caravan.jar /opt/caravan/caravan.jar
 COPY routes/ /etc/caravan/routes/
-ENV HOME=/var/lib/caravan
+# UTF-8 file names (the JVM reads names in the locale's encoding)
+ENV HOME=/var/lib/caravan LANG=C.UTF-8
 WORKDIR /var/lib/caravan
 USER 10001:10001
 EXPOSE 8080
