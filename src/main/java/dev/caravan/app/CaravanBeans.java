@@ -155,6 +155,22 @@ public class CaravanBeans implements CamelConfiguration {
             new CopyChecker(destinationConfig),
             required.isEmpty() ? current : () -> required,
             Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
+    dev.caravan.insight.InsightSteps insight =
+        new dev.caravan.insight.InsightSteps(
+            ledger,
+            dev.caravan.insight.InsightSettings.from(
+                k -> context.getPropertiesComponent().resolveProperty(k).orElse(null)));
+    registry.bind("insight", insight);
+    insight.refreshBatteries();
+    registry.bind(
+        "reports",
+        new dev.caravan.insight.Reports(
+            ledger,
+            queue,
+            insight,
+            data.resolve("landing"),
+            current,
+            millis(context, "caravan.insight.report-quiet", null)));
     FileOutcome outcome = new FileOutcome(ledger, intakeGates(context));
     registry.bind("outcome", outcome);
     registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
@@ -171,7 +187,7 @@ public class CaravanBeans implements CamelConfiguration {
         Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))
             ? bindDrive(context, ledger, data.resolve("landing"))
             : null;
-    bindMetrics(context, ledger, outcome, drive);
+    bindMetrics(context, ledger, outcome, drive, insight);
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
     registry.bind(
@@ -274,7 +290,11 @@ public class CaravanBeans implements CamelConfiguration {
    * registry after the beans.
    */
   private static void bindMetrics(
-      CamelContext context, Ledger ledger, FileOutcome outcome, DriveIntake drive) {
+      CamelContext context,
+      Ledger ledger,
+      FileOutcome outcome,
+      DriveIntake drive,
+      dev.caravan.insight.InsightSteps insight) {
     String sourceQuiet = property(context, "caravan.watchdog.source-quiet", "");
     String destinationQuiet = property(context, "caravan.watchdog.destination-quiet", "");
     dev.caravan.observe.Watchdog watchdog =
@@ -307,18 +327,7 @@ public class CaravanBeans implements CamelConfiguration {
               return polls;
             },
             watchdog,
-            () ->
-                outcome.gates().stream()
-                    .flatMap(
-                        gate ->
-                            gate.figures().entrySet().stream()
-                                .map(
-                                    f ->
-                                        new LedgerFigures.Figure(
-                                            f.getKey(),
-                                            List.of("source", gate.source()),
-                                            f.getValue())))
-                    .toList());
+            () -> liveFigures(outcome, insight));
     context.getRegistry().bind("caravanMetrics", metrics);
     try {
       context.addStartupListener(
@@ -342,6 +351,27 @@ public class CaravanBeans implements CamelConfiguration {
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up Caravan's metrics", e);
     }
+  }
+
+  /** Figures kept in memory: the intakes' gates, the batteries' flags. */
+  private static List<LedgerFigures.Figure> liveFigures(
+      FileOutcome outcome, dev.caravan.insight.InsightSteps insight) {
+    List<LedgerFigures.Figure> figures = new java.util.ArrayList<>();
+    for (IntakeGate gate : outcome.gates()) {
+      gate.figures()
+          .forEach(
+              (name, value) ->
+                  figures.add(
+                      new LedgerFigures.Figure(name, List.of("source", gate.source()), value)));
+    }
+    insight
+        .flaggedFigures()
+        .forEach(
+            (battery, value) ->
+                figures.add(
+                    new LedgerFigures.Figure(
+                        "caravan.battery.flagged", List.of("battery", battery), value)));
+    return figures;
   }
 
   /**

@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
       LedgerCommand.class,
       CheckCommand.class,
       DriveCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      InsightCommand.class,
+      ReportCommand.class
     })
 public final class CaravanCommand implements Runnable {
 

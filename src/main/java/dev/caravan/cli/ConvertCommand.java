@@ -1,9 +1,14 @@
 package dev.caravan.cli;
 
+import dev.caravan.app.Settings;
 import dev.caravan.convert.ConversionResult;
 import dev.caravan.convert.LogConverter;
 import dev.caravan.convert.LogKind;
+import dev.caravan.decode.DerivedFile;
 import dev.caravan.dslog.DslogRecord;
+import dev.caravan.insight.InsightSettings;
+import dev.caravan.insight.InsightSteps;
+import dev.caravan.insight.LogSummary;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +34,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Decodes FRC Driver Station logs to CSV: NAME.dslog -> NAME.csv, NAME.dsevents ->"
-          + " NAME.events.csv. Directories are walked; their layout is kept under --out.",
+          + " NAME.events.csv, and sums up each log in NAME.summary.json (battery, brownouts,"
+          + " energy per channel, the match from NAME.dsevents). Directories are walked; their"
+          + " layout is kept under --out.",
       "Exit 0 when every file converted, 1 when any failed (the others are still converted),"
           + " 2 on bad usage."
     })
@@ -82,6 +89,17 @@ public final class ConvertCommand implements Callable<Integer> {
   boolean splitMessages;
 
   @Option(
+      names = "--no-summary",
+      description = "Do not write NAME.summary.json beside each log's CSV.")
+  boolean noSummary;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration (caravan.insight.*); default ./config/application.properties.")
+  Path config;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print only failures and the summary.")
   boolean quiet;
@@ -109,6 +127,8 @@ public final class ConvertCommand implements Callable<Integer> {
             r -> inTime(r.relativeNanos()) && inMode(r),
             e -> inTime(e.relativeNanos()),
             splitMessages);
+    InsightSettings insight =
+        stdout || noSummary ? null : InsightSettings.from(Settings.load(config)::get);
     int failed = problems.size();
     long records = 0;
     long bytes = 0;
@@ -130,6 +150,9 @@ public final class ConvertCommand implements Callable<Integer> {
         o.flush();
       } else {
         r = converter.convertToFile(job.input(), job.kind(), job.target());
+        if (insight != null && r.tally() != null && r.output() != null) {
+          writeSummary(job, r, insight, report);
+        }
       }
       records += r.items();
       bytes += r.bytes();
@@ -152,6 +175,24 @@ public final class ConvertCommand implements Callable<Integer> {
         bytes / 1e6,
         seconds);
     return failed == 0 ? 0 : 1;
+  }
+
+  /**
+   * NAME.summary.json beside NAME.csv, from the tally made while the CSV was written and the match
+   * the log's own NAME.dsevents names.
+   */
+  private static void writeSummary(
+      Job job, ConversionResult r, InsightSettings insight, PrintStream report) throws IOException {
+    String name = job.input().getFileName().toString();
+    String base = name.substring(0, name.length() - LogKind.DSLOG.extension().length());
+    LogSummary summary =
+        InsightSteps.summarize(
+            name, r.tally(), job.input(), job.input().resolveSibling(base + ".dsevents"), insight);
+    Path target = job.target().resolveSibling(base + ".summary.json");
+    try (DerivedFile file = new DerivedFile(target)) {
+      file.append(summary.toJson());
+      file.complete();
+    }
   }
 
   /** Expands folders, pairs every log with its CSV path, and refuses collisions. */

@@ -26,7 +26,8 @@ public record ConversionResult(
     boolean truncated,
     int leftoverBytes,
     int flagged,
-    String error) {
+    String error,
+    dev.caravan.insight.PowerTally tally) {
 
   public boolean failed() {
     return error != null;

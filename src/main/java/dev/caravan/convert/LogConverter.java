@@ -7,6 +7,7 @@ import dev.caravan.dslog.DsEventsReader;
 import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
+import dev.caravan.insight.PowerTally;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,9 +106,12 @@ public final class LogConverter {
     }
     try (reader) {
       DslogCsvWriter writer = new DslogCsvWriter(out, name);
+      // the insight metrics in the same pass, over every record (the filter shapes the CSV only)
+      PowerTally tally = new PowerTally();
       String error = null;
       try {
         for (DslogRecord r = reader.next(); r != null; r = reader.next()) {
+          tally.accept(r);
           if (recordFilter.test(r)) {
             writer.write(r);
           }
@@ -126,7 +130,8 @@ public final class LogConverter {
           reader.truncated(),
           reader.leftoverBytes(),
           reader.flaggedCount(),
-          error);
+          error,
+          tally.seal());
     }
   }
 
@@ -164,12 +169,13 @@ public final class LogConverter {
           reader.truncated(),
           reader.leftoverBytes(),
           0,
-          error);
+          error,
+          null);
     }
   }
 
   private static ConversionResult failure(Path input, long nanos, String error) {
-    return new ConversionResult(input, null, 0, 0, 0, nanos, false, 0, 0, error);
+    return new ConversionResult(input, null, 0, 0, 0, nanos, false, 0, 0, error, null);
   }
 
   private static void moveIntoPlace(Path temp, Path target) throws IOException {

@@ -16,6 +16,11 @@ public enum LogKind {
     this.csvSuffix = csvSuffix;
   }
 
+  /** {@code .dslog} or {@code .dsevents}. */
+  public String extension() {
+    return extension;
+  }
+
   /** The kind of {@code file}, or null if it is neither. */
   public static LogKind of(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

@@ -9,6 +9,7 @@ import dev.caravan.dslog.DsEventsReader;
 import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
+import dev.caravan.insight.PowerTally;
 import dev.caravan.intake.IntakeHeaders;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
@@ -43,7 +44,8 @@ public final class DecodeSteps {
       ARTIFACT = "CaravanArtifact",
       ARTIFACT_SHA256 = "CaravanArtifactSha256",
       TRUNCATED = "CaravanTruncated",
-      FORMATTER = "CaravanRowFormatter";
+      FORMATTER = "CaravanRowFormatter",
+      TALLY = "CaravanTally";
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeSteps.class);
 
@@ -62,7 +64,11 @@ public final class DecodeSteps {
     return base + ".v" + DecoderVersion.VERSION + "." + artifact;
   }
 
-  /** The records of the landed {@code .dslog} in the body, one at a time, for a streaming split. */
+  /**
+   * The records of the landed {@code .dslog} in the body, one at a time, for a streaming split.
+   * Each record is tallied for the insight summary ({@link #TALLY}) as the split takes it: the same
+   * pass, and every record, whatever the filter keeps for the CSV.
+   */
   public Iterator<DslogRecord> openDslog(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
     File file = m.getBody(File.class);
@@ -72,7 +78,22 @@ public final class DecodeSteps {
     startDerived(exchange, file, name, "csv", DslogCsvWriter.COLUMNS);
     exchange.setProperty(
         FORMATTER, new DslogCsvWriter(java.io.OutputStream.nullOutputStream(), name));
-    return reader.iterator();
+    PowerTally tally = new PowerTally();
+    exchange.setProperty(TALLY, tally);
+    Iterator<DslogRecord> records = reader.iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public DslogRecord next() {
+        DslogRecord r = records.next();
+        tally.accept(r);
+        return r;
+      }
+    };
   }
 
   /** The events of the landed {@code .dsevents} in the body, one at a time. */

@@ -86,6 +86,21 @@ public final class Watchdog extends AlarmCheck {
               + " more failed file(s) or quarantined delivery(ies): see caravan status");
     }
     failuresSeen = failures;
+    // a battery newly flagged by the insight (caravan.battery.flagged = 1): the failure webhook
+    java.util.Set<String> flagged = new java.util.TreeSet<>();
+    for (LedgerFigures.Figure f : figures) {
+      if (f.name().equals("caravan.battery.flagged") && f.value() > 0) {
+        flagged.add(f.labels().get(1));
+      }
+    }
+    java.util.Set<String> newly = new java.util.TreeSet<>(flagged);
+    newly.removeAll(flaggedBatteries);
+    if (!newly.isEmpty()) {
+      call(
+          settings.failureUrl(),
+          "battery flagged: " + String.join(", ", newly) + ": see caravan insight batteries");
+    }
+    flaggedBatteries = flagged;
     Map<String, Instant> newest = new TreeMap<>();
     Map<String, Instant> lastVerified = new TreeMap<>();
     Map<String, Double> backlog = new TreeMap<>();
@@ -182,6 +197,8 @@ public final class Watchdog extends AlarmCheck {
               }
             });
   }
+
+  private java.util.Set<String> flaggedBatteries = java.util.Set.of();
 
   public Map<String, String> stale() {
     return Map.copyOf(stale);

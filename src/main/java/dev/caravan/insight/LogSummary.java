@@ -1,0 +1,112 @@
+package dev.caravan.insight;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One log's summary (or a match's: the same keys over several logs): its tally, what its events
+ * say, and when it started. {@link #toMap()} gives exactly the keys of the README's "Insight"
+ * section, in that order, so any tool can read {@code NAME.summary.json}.
+ */
+public record LogSummary(String file, Instant start, PowerTally tally, MatchInfo info) {
+
+  /** The keys of a summary, in order. */
+  public static final List<String> KEYS =
+      List.of(
+          "file",
+          "records",
+          "duration_s",
+          "enabled_s",
+          "auto_s",
+          "teleop_s",
+          "v_min",
+          "v_p05",
+          "v_mean",
+          "below_7v_s",
+          "brownout_s",
+          "brownout_events",
+          "i_peak",
+          "energy_wh",
+          "charge_ah",
+          "channel_energy_wh",
+          "channel_charge_ah",
+          "trip_ms_mean",
+          "trip_ms_p95",
+          "loss_pct_mean",
+          "can_pct_max",
+          "cpu_pct_max",
+          "resistance_mohm",
+          "resistance_r2",
+          "resistance_n",
+          "match_type",
+          "match_number",
+          "match_replay",
+          "event_name",
+          "battery");
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The summary's keys and values; {@code file} as given (a match puts its logs elsewhere). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("file", file);
+    metrics(tally, m);
+    m.put("match_type", info.matchType());
+    m.put("match_number", info.matchNumber());
+    m.put("match_replay", info.matchReplay());
+    m.put("event_name", info.eventName());
+    m.put("battery", info.battery());
+    return m;
+  }
+
+  /** The metric keys ({@code records} … {@code resistance_n}) of a tally. */
+  static void metrics(PowerTally t, Map<String, Object> m) {
+    m.put("records", t.records());
+    m.put("duration_s", round(t.durationS()));
+    m.put("enabled_s", round(t.enabledS()));
+    m.put("auto_s", round(t.autoS()));
+    m.put("teleop_s", round(t.teleopS()));
+    m.put("v_min", t.vMin());
+    m.put("v_p05", t.vP05());
+    m.put("v_mean", t.vMean());
+    m.put("below_7v_s", round(t.below7vS()));
+    m.put("brownout_s", round(t.brownoutS()));
+    m.put("brownout_events", t.brownoutEvents());
+    m.put("i_peak", t.iPeak());
+    m.put("energy_wh", t.energyWh());
+    m.put("charge_ah", t.chargeAh());
+    m.put("channel_energy_wh", Arrays.stream(t.channelEnergyWh()).boxed().toList());
+    m.put("channel_charge_ah", Arrays.stream(t.channelChargeAh()).boxed().toList());
+    m.put("trip_ms_mean", t.tripMsMean());
+    m.put("trip_ms_p95", t.tripMsP95());
+    m.put("loss_pct_mean", t.lossPctMean());
+    m.put("can_pct_max", t.canPctMax());
+    m.put("cpu_pct_max", t.cpuPctMax());
+    PowerTally.Fit fit = t.fit();
+    boolean usable = fit != null && fit.usable();
+    m.put("resistance_mohm", usable ? fit.resistanceMohm() : null);
+    m.put("resistance_r2", usable ? fit.r2() : null);
+    m.put("resistance_n", t.fitN);
+  }
+
+  /**
+   * Durations are whole records × 0.02 s: printed without binary noise (131.98, not 131.9800…01).
+   */
+  static double round(double seconds) {
+    return Math.round(seconds * 100) / 100.0;
+  }
+
+  /** The summary as indented JSON (UTF-8). */
+  public byte[] toJson() {
+    try {
+      return JSON.writeValueAsBytes(toMap());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a summary is plain data", e);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.caravan.insight;
+
+import dev.caravan.ledger.DeliveryQueue;
+import dev.caravan.ledger.FileKey;
+import dev.caravan.ledger.Ledger;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each event day's report, made by the {@code insight-reports} route: once a day's summaries
+ * changed and no log of it has come for {@code caravan.insight.report-quiet}, its report is made
+ * from the season table (plots from the landed logs still kept) and delivered to every destination
+ * like any file ({@code YYYY/MM/DD/DAY_report.html}; a later version of the day's report beside it
+ * as {@code DAY_report (2).html}, never over it).
+ */
+public final class Reports {
+
+  /** The ledger source of the reports. */
+  public static final String SOURCE = "insight";
+
+  private static final Logger LOG = LoggerFactory.getLogger("caravan.insight");
+
+  private final Ledger ledger;
+  private final DeliveryQueue queue;
+  private final InsightSteps insight;
+  private final Path landingDir;
+  private final Supplier<List<String>> destinations;
+  private final Duration quiet;
+
+  public Reports(
+      Ledger ledger,
+      DeliveryQueue queue,
+      InsightSteps insight,
+      Path landingDir,
+      Supplier<List<String>> destinations,
+      Duration quiet) {
+    this.ledger = ledger;
+    this.queue = queue;
+    this.insight = insight;
+    this.landingDir = landingDir;
+    this.destinations = destinations;
+    this.quiet = quiet;
+  }
+
+  /** Makes the reports that are due; returns how many. */
+  public synchronized int run() throws IOException {
+    Instant now = Instant.now();
+    int made = 0;
+    for (LocalDate day : insight.season().daysDue(now.minus(quiet))) {
+      make(day, now);
+      made++;
+    }
+    return made;
+  }
+
+  private void make(LocalDate day, Instant asOf) throws IOException {
+    SeasonTable season = insight.season();
+    List<SeasonTable.Row> rows = season.rows(day);
+    List<Season.Match> matches = Season.matches(rows);
+    Map<Long, PowerSeries.Points> series = new HashMap<>();
+    for (SeasonTable.Row r : rows) {
+      for (String copy : season.landedCopies(r.source(), r.sourcePath())) {
+        Path log = Path.of(copy);
+        if (Files.isRegularFile(log)) {
+          series.put(r.fileId(), LogReading.of(log).points());
+          break;
+        }
+      }
+    }
+    String event =
+        matches.stream()
+            .map(Season.Match::eventName)
+            .filter(e -> e != null)
+            .findFirst()
+            .orElse(null);
+    String title = "Caravan insight: " + (event == null ? "" : event + ", ") + day;
+    List<Season.Battery> batteries =
+        Season.batteries(
+            Season.matches(season.rows(null)), insight.settings().resistanceWarnMohm());
+    byte[] html = Report.html(title, matches, series, batteries, asOf);
+    String sha = sha256(html);
+    String name = day + "_report.html";
+    FileKey key = new FileKey(SOURCE, "report/" + day, sha);
+    long id =
+        ledger.claim(key, name, html.length, "other").orElseGet(() -> ledger.id(key).orElseThrow());
+    Path dir = landingDir.resolve(SOURCE).resolve(sha.substring(0, 2)).resolve(sha);
+    Files.createDirectories(dir);
+    Path target = dir.resolve(name);
+    if (!Files.exists(target)) {
+      Path temp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
+      Files.write(temp, html);
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target);
+      }
+    }
+    ledger.landed(id, target.toString());
+    // in the folder of the day (noon in the zone: the same UTC day for any zone within ±12 h)
+    Instant placed = day.atTime(12, 0).atZone(insight.settings().zone()).toInstant();
+    queue.enqueue(id, "raw", target, name, sha, html.length, placed, destinations.get());
+    ledger.finish(id);
+    season.reported(day, id, asOf);
+    LOG.info(
+        "report of {} made: {} match(es), {} log(s); {} queued",
+        day,
+        matches.size(),
+        rows.size(),
+        name);
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
