@@ -10,6 +10,10 @@ public final class Samples {
 
   public static final Path DIR = Path.of("samples");
   public static final Path LOGS = DIR.resolve("orangelight_DSLOG-Reader");
+
+  /** FRC 3459's 2026 logs of real FMS matches (REV PDH): splits, a replay, a flat battery. */
+  public static final Path MATCHES = DIR.resolve("RingOfFireOrg_Timber");
+
   public static final Path SPEC_SUMMARY = DIR.resolve("reference/spec-summary.jsonl");
 
   /** All CTRE PDP, 12,738 records. */
@@ -28,6 +32,15 @@ public final class Samples {
   public static final String[] DSEVENTS = {CTRE, REV};
 
   private Samples() {}
+
+  /** Every sample .dslog, both folders. */
+  public static java.util.List<Path> allDslogs() {
+    try (var s = java.nio.file.Files.walk(DIR)) {
+      return s.filter(p -> p.toString().endsWith(".dslog")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   public static Path dslog(String name) {
     return LOGS.resolve(name + ".dslog");
