@@ -83,6 +83,11 @@ public final class InsightSteps {
     Instant start = m.getHeader(IntakeHeaders.LOG_START, Instant.class);
     Path landed = Path.of(m.getHeader(IntakeHeaders.LANDING_PATH, String.class));
     Path events = landedSibling(source, sourcePath, ".dsevents");
+    if (events == null && "local".equals(source)) {
+      // taken in the same poll but not yet landed: the inbox's copy names the match just as well
+      // (a copy that turns up later still updates the season table, see eventsArrived)
+      events = sourceSibling(m.getHeader(Exchange.FILE_PARENT, String.class), name, ".dsevents");
+    }
     LogSummary summary = summarize(name, tally, start, events, settings);
     long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
     DerivedFile file =
@@ -183,6 +188,19 @@ public final class InsightSteps {
         .findFirst()
         .map(Path::of)
         .orElse(null);
+  }
+
+  private static Path sourceSibling(String parent, String name, String ext) {
+    String path = sibling(name, ext);
+    if (parent == null || path == null) {
+      return null;
+    }
+    try {
+      Path p = Path.of(parent).resolve(path);
+      return java.nio.file.Files.isRegularFile(p) ? p : null;
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
   }
 
   private static String sibling(String sourcePath, String ext) {
