@@ -45,6 +45,14 @@ public final class Settings {
     return s;
   }
 
+  /** The ledger these settings name (caravan.db.*, else H2 under caravan.data). */
+  public dev.caravan.ledger.Ledger openLedger() {
+    return dev.caravan.ledger.Ledger.open(
+        dev.caravan.ledger.Ledger.url(get("caravan.db.url"), Path.of(get("caravan.data"))),
+        get("caravan.db.user"),
+        get("caravan.db.password"));
+  }
+
   /** The value, or null. */
   public String get(String key) {
     return resolve(raw(key), 0);

@@ -37,11 +37,7 @@ public final class CheckCommand implements Callable<Integer> {
     Settings settings = Settings.load(config);
     PrintStream out = System.out;
     Audit.Result result;
-    try (Ledger ledger =
-        Ledger.open(
-            Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
-            settings.get("caravan.db.user"),
-            settings.get("caravan.db.password"))) {
+    try (Ledger ledger = settings.openLedger()) {
       Progress progress = new Progress("checking");
       result =
           new Audit(ledger, new DestinationConfig(settings::get))

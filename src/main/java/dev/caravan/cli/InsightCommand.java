@@ -48,11 +48,7 @@ public final class InsightCommand implements Callable<Integer> {
     Settings settings = Settings.load(config);
     InsightSettings insight = InsightSettings.from(settings::get);
     PrintStream out = System.out;
-    try (Ledger ledger =
-        Ledger.open(
-            Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
-            settings.get("caravan.db.user"),
-            settings.get("caravan.db.password"))) {
+    try (Ledger ledger = settings.openLedger()) {
       List<Season.Match> matches = Season.matches(new SeasonTable(ledger).rows(null));
       switch (what) {
         case "matches" -> {

@@ -77,11 +77,7 @@ public final class LedgerCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings = Settings.load(config);
     PrintStream out = System.out;
-    try (Ledger ledger =
-        Ledger.open(
-            Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
-            settings.get("caravan.db.user"),
-            settings.get("caravan.db.password"))) {
+    try (Ledger ledger = settings.openLedger()) {
       switch (what) {
         case "files" -> printFiles(out, ledger.files());
         case "list" -> printFiles(out, list(ledger));

@@ -38,11 +38,7 @@ public final class StatusCommand implements Callable<Integer> {
     Settings settings = Settings.load(config);
     List<LedgerFigures.Figure> figures;
     List<LeaseTable.Lease> leases;
-    try (Ledger ledger =
-        Ledger.open(
-            Ledger.url(settings.get("caravan.db.url"), Path.of(settings.get("caravan.data"))),
-            settings.get("caravan.db.user"),
-            settings.get("caravan.db.password"))) {
+    try (Ledger ledger = settings.openLedger()) {
       figures = new LedgerFigures(ledger).read();
       leases = new LeaseTable(ledger.dataSource()).all();
     }

@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.DeliveryRow;
-import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.ledger.Ledger;
+import dev.caravan.ledger.MadeFiles;
 import dev.caravan.ledger.Watermarks;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,13 +18,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,30 +184,18 @@ public final class Completeness {
     marker.put("files", list);
     byte[] json =
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(marker);
-    String sha = sha256(json);
     String name = safe(source) + "_" + day + "_finalized.json";
-    FileKey key = new FileKey(MARKER_SOURCE, source + "/" + day + "/" + destination, sha);
     long id =
-        ledger.claim(key, name, json.length, "other").orElseGet(() -> ledger.id(key).orElseThrow());
-    Path dir = landingDir.resolve(MARKER_SOURCE).resolve(sha.substring(0, 2)).resolve(sha);
-    Files.createDirectories(dir);
-    Path target = dir.resolve(name);
-    if (!Files.exists(target)) {
-      Path temp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
-      Files.write(temp, json);
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-    ledger.landed(id, target.toString());
-    queue.enqueue(
-        id,
-        "raw",
-        target,
-        name,
-        sha,
-        json.length,
-        day.atStartOfDay(ZoneOffset.UTC).toInstant(),
-        List.of(destination));
-    ledger.finish(id);
+        MadeFiles.deliver(
+            ledger,
+            queue,
+            landingDir,
+            MARKER_SOURCE,
+            source + "/" + day + "/" + destination,
+            name,
+            json,
+            day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+            List.of(destination));
     boolean recorded =
         watermarks.finalize(source, destination, day.toString(), files.size(), bytes, id);
     if (recorded) {
@@ -270,13 +252,5 @@ public final class Completeness {
 
   private static String safe(String s) {
     return s.replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  private static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,23 +1,17 @@
 package dev.caravan.insight;
 
 import dev.caravan.ledger.DeliveryQueue;
-import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
+import dev.caravan.ledger.MadeFiles;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,28 +88,20 @@ public final class Reports {
         Season.batteries(
             Season.matches(season.rows(null)), insight.settings().resistanceWarnMohm());
     byte[] html = Report.html(title, matches, series, batteries, asOf);
-    String sha = sha256(html);
     String name = day + "_report.html";
-    FileKey key = new FileKey(SOURCE, "report/" + day, sha);
-    long id =
-        ledger.claim(key, name, html.length, "other").orElseGet(() -> ledger.id(key).orElseThrow());
-    Path dir = landingDir.resolve(SOURCE).resolve(sha.substring(0, 2)).resolve(sha);
-    Files.createDirectories(dir);
-    Path target = dir.resolve(name);
-    if (!Files.exists(target)) {
-      Path temp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
-      Files.write(temp, html);
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target);
-      }
-    }
-    ledger.landed(id, target.toString());
     // in the folder of the day (noon in the zone: the same UTC day for any zone within ±12 h)
     Instant placed = day.atTime(12, 0).atZone(insight.settings().zone()).toInstant();
-    queue.enqueue(id, "raw", target, name, sha, html.length, placed, destinations.get());
-    ledger.finish(id);
+    long id =
+        MadeFiles.deliver(
+            ledger,
+            queue,
+            landingDir,
+            SOURCE,
+            "report/" + day,
+            name,
+            html,
+            placed,
+            destinations.get());
     season.reported(day, id, asOf);
     LOG.info(
         "report of {} made: {} match(es), {} log(s); {} queued",
@@ -123,13 +109,5 @@ public final class Reports {
         matches.size(),
         rows.size(),
         name);
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -61,6 +61,7 @@ class InsightRouteTest {
     ObjectMapper json = new ObjectMapper();
     try (AppHarness app =
         new AppHarness(tmp, null)
+            .set("caravan.insight.enabled", "true")
             .set("caravan.insight.report-quiet", "300")
             .set("caravan.insight.report-interval", "300")
             .set("caravan.insight.zone", "UTC")

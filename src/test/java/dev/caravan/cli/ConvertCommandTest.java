@@ -82,6 +82,7 @@ class ConvertCommandTest {
     Path sub = outDir.resolve("orangelight_DSLOG-Reader");
     assertThat(files(outDir))
         .extracting(p -> outDir.relativize(p).toString())
+        .filteredOn(p -> p.startsWith("orangelight_DSLOG-Reader/") && p.endsWith(".csv"))
         .containsExactly(
             "orangelight_DSLOG-Reader/2022_02_25 21_25_39 Fri.csv",
             "orangelight_DSLOG-Reader/2022_02_25 21_25_39 Fri.events.csv",
@@ -100,7 +101,24 @@ class ConvertCommandTest {
     assertThat(out())
         .contains("(12738 records, 12738 rows, ")
         .contains("MB/s)")
-        .contains("6 file(s): 6 converted, 0 failed; 32078 records/events");
+        .contains("24 file(s): 24 converted, 0 failed; 97542 records/events");
+    // a summary beside each log's CSV, and nothing else
+    assertThat(files(outDir)).hasSize(24 + 13);
+    assertThat(files(outDir)).filteredOn(p -> p.toString().endsWith(".summary.json")).hasSize(13);
+    com.fasterxml.jackson.databind.JsonNode summary =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(sub.resolve(Samples.CTRE + ".summary.json").toFile());
+    assertThat(summary.get("file").asText()).isEqualTo(Samples.CTRE + ".dslog");
+    assertThat(summary.get("records").asLong()).isEqualTo(12738);
+    com.fasterxml.jackson.databind.JsonNode qual =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                outDir
+                    .resolve("RingOfFireOrg_Timber/2026_03_29 09_34_29 Sun.summary.json")
+                    .toFile());
+    assertThat(qual.get("match_type").asText()).isEqualTo("Qualification");
+    assertThat(qual.get("match_number").asInt()).isEqualTo(52);
+    assertThat(qual.get("event_name").asText()).isEqualTo("NCPEM");
   }
 
   @Test
@@ -133,7 +151,13 @@ class ConvertCommandTest {
         .contains("5 file(s): 2 converted, 3 failed");
     assertThat(files(outDir))
         .extracting(p -> p.getFileName().toString())
-        .containsExactly("corrupt.csv", "cut.csv", "good.csv");
+        .containsExactly(
+            "corrupt.csv",
+            "corrupt.summary.json",
+            "cut.csv",
+            "cut.summary.json",
+            "good.csv",
+            "good.summary.json");
     assertThat(csv(outDir.resolve("good.csv"), DslogCsvWriter.COLUMNS)).hasSize(4998);
     assertThat(csv(outDir.resolve("corrupt.csv"), DslogCsvWriter.COLUMNS)).hasSize(10);
     assertThat(csv(outDir.resolve("cut.csv"), DslogCsvWriter.COLUMNS)).hasSize(12737);
