@@ -82,7 +82,7 @@ public final class InsightSteps {
     String sourcePath = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
     Instant start = m.getHeader(IntakeHeaders.LOG_START, Instant.class);
     Path landed = Path.of(m.getHeader(IntakeHeaders.LANDING_PATH, String.class));
-    Path events = landedSibling(source, sourcePath, ".dsevents");
+    Path events = landedEvents(source, name, start);
     if (events == null && "local".equals(source)) {
       // taken in the same poll but not yet landed: the inbox's copy names the match just as well
       // (a copy that turns up later still updates the season table, see eventsArrived)
@@ -115,12 +115,17 @@ public final class InsightSteps {
     Message m = exchange.getMessage();
     String source = m.getHeader(IntakeHeaders.SOURCE, String.class);
     String sourcePath = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
-    String logPath = sibling(sourcePath, ".dslog");
-    if (logPath == null) {
+    String logName = sibling(m.getHeader(IntakeHeaders.NAME, String.class), ".dslog");
+    Instant start = m.getHeader(IntakeHeaders.LOG_START, Instant.class);
+    if (logName == null || start == null) {
       return;
     }
-    for (SeasonTable.Row row : season.rows(null)) {
-      if (row.source().equals(source) && row.sourcePath().equals(logPath)) {
+    for (SeasonTable.Row row : season.rows(day(start))) {
+      // the log of the same name and header time (the DS writes both with one timestamp)
+      if (row.source().equals(source)
+          && row.name().equals(logName)
+          && row.start() != null
+          && Math.abs(java.time.Duration.between(start, row.start()).toNanos()) < 1_000_000) {
         MatchInfo info =
             MatchInfo.read(
                     Path.of(m.getHeader(IntakeHeaders.LANDING_PATH, String.class)),
@@ -138,7 +143,10 @@ public final class InsightSteps {
                   info,
                   row.tally()));
           ledger.event(row.fileId(), "summarized", "match from the later " + sourcePath);
-          LOG.info("{}: match and battery taken from {}, which came after it", logPath, sourcePath);
+          LOG.info(
+              "{}: match and battery taken from {}, which came after it",
+              row.sourcePath(),
+              sourcePath);
           refreshBatteries();
         }
       }
@@ -177,13 +185,13 @@ public final class InsightSteps {
     return f;
   }
 
-  /** The landed copy of {@code NAME.EXT} beside the source's {@code NAME.*}, or null. */
-  private Path landedSibling(String source, String sourcePath, String ext) {
-    String path = sibling(sourcePath, ext);
-    if (path == null) {
+  /** The landed {@code .dsevents} of a log: same source, same name, same header time; or null. */
+  private Path landedEvents(String source, String logName, Instant start) {
+    String name = sibling(logName, ".dsevents");
+    if (name == null || start == null) {
       return null;
     }
-    return season.landedCopies(source, path).stream()
+    return season.landedCopies(source, name, start).stream()
         .filter(p -> new File(p).isFile())
         .findFirst()
         .map(Path::of)

@@ -158,6 +158,34 @@ public final class SeasonTable {
     }
   }
 
+  /**
+   * The landed copies of the files of a source with this name and header time, newest first: a
+   * log's {@code .dsevents} has the same name and the same header time as the log, whatever the
+   * source calls them (a Drive file id, a path).
+   */
+  public List<String> landedCopies(String source, String name, Instant logStart) {
+    try (Connection c = ledger.dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT landing_path FROM files WHERE source = ? AND name = ? AND log_start BETWEEN ? AND ?"
+                    + " AND landing_path IS NOT NULL ORDER BY id DESC")) {
+      s.setString(1, source);
+      s.setString(2, name);
+      // the ledger keeps microseconds (rounded by some databases): within a millisecond is the same
+      s.setTimestamp(3, Timestamp.from(logStart.minusMillis(1)));
+      s.setTimestamp(4, Timestamp.from(logStart.plusMillis(1)));
+      List<String> paths = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          paths.add(rs.getString(1));
+        }
+      }
+      return paths;
+    } catch (SQLException e) {
+      throw new LedgerException("cannot read the ledger's files", e);
+    }
+  }
+
   /** The landed copies of a source's file, newest version first. */
   public List<String> landedCopies(String source, String sourcePath) {
     try (Connection c = ledger.dataSource().getConnection();

@@ -151,6 +151,37 @@ class InsightRouteTest {
     }
   }
 
+  @Test
+  void anEventsFileThatComesAfterItsLogGivesTheLogItsMatch() throws Exception {
+    try (AppHarness app =
+        new AppHarness(tmp, null).set("caravan.insight.enabled", "true").start()) {
+      String log = "2026_03_29 09_34_29 Sun";
+      // the log arrives in a sub-folder alone, and is summarized without a match
+      Path robot = Files.createDirectories(app.inbox.resolve("robot"));
+      Files.copy(Samples.MATCHES.resolve(log + ".dslog"), robot.resolve(log + ".dslog"));
+      InsightSteps insight =
+          app.context().getRegistry().lookupByNameAndType("insight", InsightSteps.class);
+      await(
+          Duration.ofSeconds(30),
+          "the log summarized",
+          () -> insight.season().rows(null).size() == 1);
+      assertThat(insight.season().rows(null).get(0).info().matchType()).isNull();
+      // its events file later, from another folder of the same source (as from a Drive folder
+      // where the source's own ids say nothing of the names): the same name and header time
+      Path later = Files.createDirectories(app.inbox.resolve("later"));
+      Files.copy(Samples.MATCHES.resolve(log + ".dsevents"), later.resolve(log + ".dsevents"));
+      await(
+          Duration.ofSeconds(30),
+          "the match taken from the late events file",
+          () -> "Qualification".equals(insight.season().rows(null).get(0).info().matchType()));
+      SeasonTable.Row row = insight.season().rows(null).get(0);
+      assertThat(row.info().matchNumber()).isEqualTo(52);
+      assertThat(row.info().eventName()).isEqualTo("NCPEM");
+      assertThat(app.ledger().events(row.fileId()))
+          .anyMatch(e -> e.event().equals("summarized") && e.detail().contains("later"));
+    }
+  }
+
   static List<String> reports(AppHarness app) {
     try (Stream<Path> s = Files.walk(app.archive)) {
       return s.filter(p -> p.toString().endsWith("_report.html"))
