@@ -7,14 +7,15 @@ import dev.caravan.convert.LogKind;
 import dev.caravan.decode.DerivedFile;
 import dev.caravan.dslog.DslogRecord;
 import dev.caravan.insight.InsightSettings;
-import dev.caravan.insight.InsightSteps;
 import dev.caravan.insight.LogSummary;
+import dev.caravan.insight.MatchInfo;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,13 +123,18 @@ public final class ConvertCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--stdout takes exactly one log file");
     }
+    InsightSettings insight =
+        stdout || noSummary ? null : InsightSettings.from(Settings.load(config)::get);
     LogConverter converter =
         new LogConverter(
             r -> inTime(r.relativeNanos()) && inMode(r),
             e -> inTime(e.relativeNanos()),
-            splitMessages);
-    InsightSettings insight =
-        stdout || noSummary ? null : InsightSettings.from(Settings.load(config)::get);
+            splitMessages,
+            insight != null,
+            insight == null ? null : insight.batteryPattern());
+    // what each events file converted here says of its match (NAME.dsevents sorts before
+    // NAME.dslog, so a log finds its own events file's here, read in that file's own pass)
+    Map<Path, MatchInfo> matches = new HashMap<>();
     int failed = problems.size();
     long records = 0;
     long bytes = 0;
@@ -150,8 +156,11 @@ public final class ConvertCommand implements Callable<Integer> {
         o.flush();
       } else {
         r = converter.convertToFile(job.input(), job.kind(), job.target());
-        if (insight != null && r.tally() != null && r.output() != null) {
-          writeSummary(job, r, insight, report);
+        if (r.insight() != null && r.insight().match() != null) {
+          matches.put(job.input().toAbsolutePath().normalize(), r.insight().match());
+        }
+        if (r.insight() != null && r.insight().tally() != null && r.output() != null) {
+          writeSummary(job, r, insight, matches);
         }
       }
       records += r.items();
@@ -182,12 +191,19 @@ public final class ConvertCommand implements Callable<Integer> {
    * the log's own NAME.dsevents names.
    */
   private static void writeSummary(
-      Job job, ConversionResult r, InsightSettings insight, PrintStream report) throws IOException {
+      Job job, ConversionResult r, InsightSettings insight, Map<Path, MatchInfo> matches)
+      throws IOException {
     String name = job.input().getFileName().toString();
     String base = name.substring(0, name.length() - LogKind.DSLOG.extension().length());
+    Path events = job.input().resolveSibling(base + ".dsevents").toAbsolutePath().normalize();
+    MatchInfo match = matches.get(events);
+    if (match == null) {
+      match = MatchInfo.read(events, insight.batteryPattern()); // not among the inputs
+    }
+    Instant start = r.insight().start();
     LogSummary summary =
-        InsightSteps.summarize(
-            name, r.tally(), job.input(), job.input().resolveSibling(base + ".dsevents"), insight);
+        new LogSummary(
+            name, start, r.insight().tally(), match.withBattery(insight.mappedBattery(start)));
     Path target = job.target().resolveSibling(base + ".summary.json");
     try (DerivedFile file = new DerivedFile(target)) {
       file.append(summary.toJson());

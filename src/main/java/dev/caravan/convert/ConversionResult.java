@@ -27,7 +27,16 @@ public record ConversionResult(
     int leftoverBytes,
     int flagged,
     String error,
-    dev.caravan.insight.PowerTally tally) {
+    Insight insight) {
+
+  /**
+   * What the same pass gathered for the insight summary: a log's tally and header time, or what an
+   * events file says of the match (the other null).
+   */
+  public record Insight(
+      java.time.Instant start,
+      dev.caravan.insight.PowerTally tally,
+      dev.caravan.insight.MatchInfo match) {}
 
   public boolean failed() {
     return error != null;

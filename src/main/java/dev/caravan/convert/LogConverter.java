@@ -7,6 +7,7 @@ import dev.caravan.dslog.DsEventsReader;
 import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
+import dev.caravan.insight.MatchInfo;
 import dev.caravan.insight.PowerTally;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -35,6 +36,8 @@ public final class LogConverter {
   private final Predicate<DslogRecord> recordFilter;
   private final Predicate<DsEvent> eventFilter;
   private final boolean splitMessages;
+  private final java.util.regex.Pattern battery;
+  private final boolean insight;
 
   /**
    * @param recordFilter which records become rows
@@ -43,9 +46,24 @@ public final class LogConverter {
    */
   public LogConverter(
       Predicate<DslogRecord> recordFilter, Predicate<DsEvent> eventFilter, boolean splitMessages) {
+    this(recordFilter, eventFilter, splitMessages, false, null);
+  }
+
+  /**
+   * @param insight also tally every record of a log, and read an events file's match and battery
+   *     (with the {@code battery} pattern), in the same pass
+   */
+  public LogConverter(
+      Predicate<DslogRecord> recordFilter,
+      Predicate<DsEvent> eventFilter,
+      boolean splitMessages,
+      boolean insight,
+      java.util.regex.Pattern battery) {
     this.recordFilter = recordFilter;
     this.eventFilter = eventFilter;
     this.splitMessages = splitMessages;
+    this.insight = insight;
+    this.battery = battery;
   }
 
   /** Converts {@code input} (of kind {@code kind}) into the file {@code target}, atomically. */
@@ -107,11 +125,13 @@ public final class LogConverter {
     try (reader) {
       DslogCsvWriter writer = new DslogCsvWriter(out, name);
       // the insight metrics in the same pass, over every record (the filter shapes the CSV only)
-      PowerTally tally = new PowerTally();
+      PowerTally tally = insight ? new PowerTally() : null;
       String error = null;
       try {
         for (DslogRecord r = reader.next(); r != null; r = reader.next()) {
-          tally.accept(r);
+          if (tally != null) {
+            tally.accept(r);
+          }
           if (recordFilter.test(r)) {
             writer.write(r);
           }
@@ -131,7 +151,9 @@ public final class LogConverter {
           reader.leftoverBytes(),
           reader.flaggedCount(),
           error,
-          tally.seal());
+          tally == null
+              ? null
+              : new ConversionResult.Insight(reader.header().start(), tally.seal(), null));
     }
   }
 
@@ -148,9 +170,13 @@ public final class LogConverter {
       Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       EventsCsvWriter writer =
           new EventsCsvWriter(text, input.getFileName().toString(), splitMessages);
+      MatchInfo.Reader match = insight ? new MatchInfo.Reader(battery) : null;
       String error = null;
       try {
         for (DsEvent e = reader.next(); e != null; e = reader.next()) {
+          if (match != null) {
+            match.accept(e.text());
+          }
           if (eventFilter.test(e)) {
             writer.write(e);
           }
@@ -170,7 +196,7 @@ public final class LogConverter {
           reader.leftoverBytes(),
           0,
           error,
-          null);
+          match == null ? null : new ConversionResult.Insight(null, null, match.info()));
     }
   }
 

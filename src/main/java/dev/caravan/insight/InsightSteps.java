@@ -2,7 +2,6 @@ package dev.caravan.insight;
 
 import dev.caravan.decode.DecodeSteps;
 import dev.caravan.decode.DerivedFile;
-import dev.caravan.dslog.DslogReader;
 import dev.caravan.intake.IntakeHeaders;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
@@ -57,17 +56,6 @@ public final class InsightSteps {
     MatchInfo info = MatchInfo.read(events, settings.batteryPattern());
     return new LogSummary(
         name, start, tally.seal(), info.withBattery(settings.mappedBattery(start)));
-  }
-
-  /** The same for a log file read from disk (its start from its header). */
-  public static LogSummary summarize(
-      String name, PowerTally tally, Path log, Path events, InsightSettings settings)
-      throws IOException {
-    Instant start;
-    try (DslogReader r = DslogReader.open(log)) {
-      start = r.header().start();
-    }
-    return summarize(name, tally, start, events, settings);
   }
 
   /**

@@ -1,7 +1,5 @@
 package dev.caravan.insight;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,8 +46,6 @@ public record LogSummary(String file, Instant start, PowerTally tally, MatchInfo
           "match_replay",
           "event_name",
           "battery");
-
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The summary's keys and values; {@code file} as given (a match puts its logs elsewhere). */
   public Map<String, Object> toMap() {
@@ -101,12 +97,64 @@ public record LogSummary(String file, Instant start, PowerTally tally, MatchInfo
     return Math.round(seconds * 100) / 100.0;
   }
 
-  /** The summary as indented JSON (UTF-8). */
+  /**
+   * The summary as indented JSON (UTF-8), written here rather than by a JSON library: it is a flat
+   * map of numbers, text and number lists, and {@code convert} writes one per log.
+   */
   public byte[] toJson() {
-    try {
-      return JSON.writeValueAsBytes(toMap());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("a summary is plain data", e);
+    StringBuilder j = new StringBuilder(1024).append("{\n");
+    var entries = toMap().entrySet().iterator();
+    while (entries.hasNext()) {
+      var e = entries.next();
+      j.append("  ");
+      string(j, e.getKey());
+      j.append(": ");
+      value(j, e.getValue());
+      j.append(entries.hasNext() ? ",\n" : "\n");
     }
+    return j.append("}\n").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void value(StringBuilder j, Object v) {
+    if (v == null) {
+      j.append("null");
+    } else if (v instanceof String t) {
+      string(j, t);
+    } else if (v instanceof Double d) {
+      j.append(Double.isFinite(d) ? d.toString() : "null");
+    } else if (v instanceof Number n) {
+      j.append(n);
+    } else if (v instanceof List<?> list) {
+      j.append('[');
+      for (int i = 0; i < list.size(); i++) {
+        j.append(i == 0 ? "" : ", ");
+        value(j, list.get(i));
+      }
+      j.append(']');
+    } else {
+      throw new IllegalArgumentException("not a summary value: " + v);
+    }
+  }
+
+  private static void string(StringBuilder j, String s) {
+    j.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> j.append("\\\"");
+        case '\\' -> j.append("\\\\");
+        case '\n' -> j.append("\\n");
+        case '\r' -> j.append("\\r");
+        case '\t' -> j.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            j.append(String.format("\\u%04x", (int) c));
+          } else {
+            j.append(c);
+          }
+        }
+      }
+    }
+    j.append('"');
   }
 }

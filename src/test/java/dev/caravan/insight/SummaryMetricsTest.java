@@ -175,6 +175,33 @@ class SummaryMetricsTest {
   static final Instant START = Instant.parse("2026-03-07T18:14:50Z");
 
   @Test
+  void theSummaryJsonIsJsonWhateverTheNames() throws Exception {
+    byte[] log =
+        new SyntheticLogs(START)
+            .records(300, 3000, SyntheticLogs.TELEOP, SyntheticLogs.channel(3, 7.5))
+            .bytes();
+    LogSummary s =
+        new LogSummary(
+            "odd \"name\"\\ with\na break\u0001.dslog",
+            START,
+            tally(records(log)),
+            new MatchInfo("Qualification", 3, 1, "EV\"T", "BAT-2026-001"));
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    Map<String, Object> back =
+        json.readValue(
+            s.toJson(),
+            new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+    assertThat(back.keySet()).containsExactlyElementsOf(LogSummary.KEYS);
+    assertThat(back.get("file")).isEqualTo(s.file());
+    assertThat(back.get("event_name")).isEqualTo("EV\"T");
+    assertThat(back.get("records")).isEqualTo(300);
+    assertThat(back.get("v_mean")).isEqualTo(3000 / 256.0);
+    assertThat((List<?>) back.get("channel_energy_wh")).hasSize(24);
+    assertThat(back.get("resistance_mohm")).isNull();
+  }
+
+  @Test
   void constantTenAmpsOnChannelFourForFiftySecondsAtTwelveVoltsIsOnePointSixSixSevenWh()
       throws Exception {
     byte[] log =
