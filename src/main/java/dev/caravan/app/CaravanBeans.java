@@ -173,6 +173,9 @@ public class CaravanBeans implements CamelConfiguration {
             millis(context, "caravan.insight.report-quiet", null)));
     FileOutcome outcome = new FileOutcome(ledger, intakeGates(context));
     registry.bind("outcome", outcome);
+    console(
+        context,
+        new dev.caravan.console.ConsoleApi(context, ledger, queue, outcome, insight, current));
     registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
     registry.bind(
         "completeness",
@@ -350,6 +353,29 @@ public class CaravanBeans implements CamelConfiguration {
           });
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up Caravan's metrics", e);
+    }
+  }
+
+  /**
+   * The console: the API's bean ({@code console}, for routes/console.camel.yaml) and, when Camel's
+   * HTTP server runs, the token guard, the event stream and the page on its router.
+   */
+  private static void console(CamelContext context, dev.caravan.console.ConsoleApi api) {
+    context.getRegistry().bind("console", api);
+    if (!Boolean.parseBoolean(property(context, "camel.server.enabled", "false"))) {
+      return;
+    }
+    dev.caravan.console.ConsoleWeb web =
+        new dev.caravan.console.ConsoleWeb(
+            api.queries(),
+            property(context, "caravan.console.token", ""),
+            dev.caravan.console.ConsoleWeb.isLoopback(property(context, "camel.server.host", "")),
+            Long.parseLong(property(context, "caravan.console.poll", null)));
+    try {
+      int port = Integer.parseInt(property(context, "camel.server.port", null));
+      context.addStartupListener((ctx, alreadyStarted) -> web.install(ctx, port));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set up the console", e);
     }
   }
 

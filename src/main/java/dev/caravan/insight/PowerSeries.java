@@ -13,7 +13,7 @@ import java.util.List;
 public final class PowerSeries {
 
   static final int BUCKET = 10;
-  static final int MAX_POINTS = 4000;
+  public static final int MAX_POINTS = 4000;
 
   /** Robot modes as the report shades them. */
   static final int DISABLED = 0, AUTO = 1, TELEOP = 2;

@@ -273,6 +273,15 @@ public final class DeliveryQueue {
    * Returns how many.
    */
   public int requeue(String destination, Long fileId) {
+    return requeue(destination, fileId, null);
+  }
+
+  /** Puts one quarantined delivery back in the queue (the console's requeue); 1 if it was. */
+  public int requeue(long deliveryId) {
+    return requeue(null, null, deliveryId);
+  }
+
+  private int requeue(String destination, Long fileId, Long deliveryId) {
     Timestamp now = Timestamp.from(Instant.now());
     List<Object> args = new ArrayList<>(List.of(PENDING, now, now, QUARANTINED));
     StringBuilder sql =
@@ -286,6 +295,10 @@ public final class DeliveryQueue {
     if (fileId != null) {
       sql.append(" AND file_id = ?");
       args.add(fileId);
+    }
+    if (deliveryId != null) {
+      sql.append(" AND id = ?");
+      args.add(deliveryId);
     }
     return update(sql.toString(), args.toArray());
   }

@@ -52,6 +52,7 @@ public final class AppHarness implements AutoCloseable {
     overrides.put("caravan.deliver.backoff-max", "1000");
     overrides.put("caravan.deliver.lease", "3000");
     overrides.put("camel.management.enabled", "false");
+    overrides.put("camel.server.enabled", "false");
     overrides.put("camel.main.routesReloadEnabled", "false");
     if (dbUrl != null) {
       overrides.put("caravan.db.url", dbUrl);
