@@ -92,14 +92,19 @@ async function stream() {
   }
 }
 let refreshSoon = null;
+let insightChanged = false;
 function shown(event, e) {
   const feed = $("#feed");
   feed.prepend(el("li", { "data-event-id": e.id, "data-file-id": e.file_id ?? "" },
     el("span", { class: "ev " + event.toUpperCase() }, event), (e.file || "") + " ", el("small", {}, e.detail || "")));
   while (feed.children.length > 300) feed.lastChild.remove();
   // the tables follow the stream, at most once a second
+  if (event === "summarized") insightChanged = true;
   clearTimeout(refreshSoon);
-  refreshSoon = setTimeout(() => { files(true); tiles(); if (event === "summarized") insight(); }, 1000);
+  refreshSoon = setTimeout(() => {
+    files(true); tiles();
+    if (insightChanged) { insightChanged = false; insight(); }
+  }, 1000);
 }
 
 // --- files
@@ -137,7 +142,7 @@ async function detail(id) {
     f.error ? el("p", { class: "FAILED" }, f.error) : "",
     canWrite ? el("p", {}, el("button", { class: "lock", onclick: () => act(`/api/files/${id}/lock`, id) }, "lock"), " ",
       el("button", { class: "unlock", onclick: () => act(`/api/files/${id}/unlock`, id) }, "unlock")) : "",
-    deliveries, el("h4", {}, "history"), history);
+    el("div", { class: "scroll" }, deliveries), el("h4", {}, "history"), history);
 }
 async function act(path, fileId) {
   try { await api(path, { method: "POST" }); } catch (e) { alert(e.message); }
@@ -172,7 +177,7 @@ async function plot(m) {
     const node = el("div", { class: "plot", "data-file-id": id });
     box.append(node);
     new uPlot({
-      title: `file ${id}: voltage and total current`, width: Math.min(1150, box.clientWidth - 20), height: 260,
+      title: `file ${id}: voltage and total current`, width: Math.max(300, Math.min(1150, box.clientWidth - 20)), height: 260,
       scales: { x: { time: false }, V: {}, A: {} },
       series: [{ label: "s" }, { label: "V", scale: "V", stroke: "#1f77b4" }, { label: "A", scale: "A", stroke: "#d62728" }],
       axes: [{}, { scale: "V" }, { scale: "A", side: 1, grid: { show: false } }],

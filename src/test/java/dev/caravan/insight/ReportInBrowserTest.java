@@ -16,11 +16,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * {@code caravan report} on the 2026 samples, opened from disk in Debian's headless Chromium (its
@@ -28,35 +25,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * numbers on the page equal to the matches' summaries worked out here.
  */
 class ReportInBrowserTest {
-
-  static final Path CHROMIUM = Path.of(System.getProperty("caravan.chromium", "/usr/bin/chromium"));
-  static final Path DRIVER =
-      Path.of(System.getProperty("caravan.chromedriver", "/usr/bin/chromedriver"));
-
-  /** Headless Chromium as the machine allows it: no sandbox as root, no background traffic. */
-  public static ChromeDriver chromium(Path profile) {
-    assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium)").isExecutable();
-    assertThat(DRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--user-data-dir=" + profile,
-        "--window-size=1200,900");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
-    return new ChromeDriver(service, options);
-  }
 
   @Test
   void theReportOpensOfflineDrawsEveryPlotAndShowsTheSummaries() throws Exception {
@@ -92,7 +60,8 @@ class ReportInBrowserTest {
     List<Season.Match> matches = Season.matches(rows);
     assertThat(matches).hasSize(5);
 
-    ChromeDriver browser = chromium(Files.createTempDirectory("chromium"));
+    ChromeDriver browser =
+        dev.caravan.testing.Chromium.start(Files.createTempDirectory("chromium"));
     try {
       browser.get(report.toUri().toString());
       dev.caravan.app.AppHarness.await(
