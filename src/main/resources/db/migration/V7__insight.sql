@@ -1,6 +1,8 @@
+-- Every statement may run again: a kill -9 in the middle of this migration (H2 commits each DDL
+-- statement on its own) leaves part of it done, and the next start completes it.
 -- The season table: one row per decoded .dslog, its summary (as delivered in NAME.v1.summary.json) and
 -- its tally (exact sums and histograms, so a match's numbers are those of one pass over all its logs).
-CREATE TABLE log_summaries (
+CREATE TABLE IF NOT EXISTS log_summaries (
   file_id          BIGINT        NOT NULL PRIMARY KEY REFERENCES files (id),
   name             VARCHAR(512)  NOT NULL,
   source           VARCHAR(64)   NOT NULL,
@@ -23,12 +25,12 @@ CREATE TABLE log_summaries (
   summary          VARCHAR(1000000) NOT NULL,  -- the summary JSON
   recorded_at      TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX log_summaries_day ON log_summaries (log_day);
-CREATE INDEX log_summaries_battery ON log_summaries (battery);
-CREATE INDEX log_summaries_event ON log_summaries (event_name);
+CREATE INDEX IF NOT EXISTS log_summaries_day ON log_summaries (log_day);
+CREATE INDEX IF NOT EXISTS log_summaries_battery ON log_summaries (battery);
+CREATE INDEX IF NOT EXISTS log_summaries_event ON log_summaries (event_name);
 
 -- Each day's report: made again once the day's summaries changed and have been quiet a while.
-CREATE TABLE insight_days (
+CREATE TABLE IF NOT EXISTS insight_days (
   log_day         VARCHAR(10) NOT NULL PRIMARY KEY,
   changed_at      TIMESTAMP WITH TIME ZONE NOT NULL,
   reported_at     TIMESTAMP WITH TIME ZONE,

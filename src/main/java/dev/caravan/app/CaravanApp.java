@@ -63,6 +63,15 @@ public final class CaravanApp {
       main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.camel.yaml");
       LOG.info("routes: the defaults inside the jar (no {} folder)", routesDir.toAbsolutePath());
     }
+    // the console's REST DSL needs Camel's HTTP server: without it, its route file is left out
+    String server = overrides.get("camel.server.enabled");
+    if (server == null) {
+      server = Settings.load(config).get("camel.server.enabled");
+    }
+    if ("false".equalsIgnoreCase(server == null ? "" : server.strip())) {
+      main.addInitialProperty("camel.main.routesExcludePattern", "**/console.camel.yaml");
+      LOG.info("camel.server.enabled=false: no console (console.camel.yaml left out)");
+    }
     Path secrets = SecretFiles.folder();
     Map<String, String> secretValues = SecretFiles.read(secrets);
     if (!secretValues.isEmpty()) {

@@ -92,7 +92,10 @@ public final class InsightSteps {
     m.setHeader(DecodeSteps.ARTIFACT, "summary.json");
     m.setHeader(DecodeSteps.ARTIFACT_SHA256, file.sha256());
     m.setBody(done.toFile());
-    refreshBatteries();
+    if (summary.info().battery() != null) {
+      // the season's batteries are read again only when a log names one
+      refreshBatteries();
+    }
   }
 
   /**

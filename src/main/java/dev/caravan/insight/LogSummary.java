@@ -1,7 +1,6 @@
 package dev.caravan.insight;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +75,8 @@ public record LogSummary(String file, Instant start, PowerTally tally, MatchInfo
     m.put("i_peak", t.iPeak());
     m.put("energy_wh", t.energyWh());
     m.put("charge_ah", t.chargeAh());
-    m.put("channel_energy_wh", Arrays.stream(t.channelEnergyWh()).boxed().toList());
-    m.put("channel_charge_ah", Arrays.stream(t.channelChargeAh()).boxed().toList());
+    m.put("channel_energy_wh", boxed(t.channelEnergyWh()));
+    m.put("channel_charge_ah", boxed(t.channelChargeAh()));
     m.put("trip_ms_mean", t.tripMsMean());
     m.put("trip_ms_p95", t.tripMsP95());
     m.put("loss_pct_mean", t.lossPctMean());
@@ -88,6 +87,14 @@ public record LogSummary(String file, Instant start, PowerTally tally, MatchInfo
     m.put("resistance_mohm", usable ? fit.resistanceMohm() : null);
     m.put("resistance_r2", usable ? fit.r2() : null);
     m.put("resistance_n", t.fitN);
+  }
+
+  private static List<Double> boxed(double[] values) {
+    List<Double> list = new java.util.ArrayList<>(values.length);
+    for (double v : values) {
+      list.add(v);
+    }
+    return list;
   }
 
   /**

@@ -277,7 +277,7 @@ public final class PowerTally {
 
   private long voltCount() {
     seal();
-    return enabledVolts.values().stream().mapToLong(Long::longValue).sum();
+    return count(enabledVolts);
   }
 
   public double below7vS() {
@@ -298,20 +298,28 @@ public final class PowerTally {
 
   /** Per PD channel, in Wh. */
   public double[] channelEnergyWh() {
-    return Arrays.stream(channelEnergy).mapToDouble(PowerTally::wattHours).toArray();
+    double[] wh = new double[channelEnergy.length];
+    for (int c = 0; c < wh.length; c++) {
+      wh[c] = wattHours(channelEnergy[c]);
+    }
+    return wh;
   }
 
   /** Per PD channel, in Ah. */
   public double[] channelChargeAh() {
-    return Arrays.stream(channelCharge).mapToDouble(PowerTally::ampHours).toArray();
+    double[] ah = new double[channelCharge.length];
+    for (int c = 0; c < ah.length; c++) {
+      ah[c] = ampHours(channelCharge[c]);
+    }
+    return ah;
   }
 
   public double energyWh() {
-    return wattHours(Arrays.stream(channelEnergy).sum());
+    return wattHours(sum(channelEnergy));
   }
 
   public double chargeAh() {
-    return ampHours(Arrays.stream(channelCharge).sum());
+    return ampHours(sum(channelCharge));
   }
 
   private static double wattHours(long sixteenthsTimesRawVolts) {
@@ -377,9 +385,26 @@ public final class PowerTally {
     return new Fit(fitN, -slope * 16.0 / 256.0 * 1000.0, r2, (fitXMax - fitXMin) / 16.0);
   }
 
+  // plain loops: convert runs this once a log in a short-lived JVM, where streams cost more to load
+  private static long sum(long[] values) {
+    long s = 0;
+    for (long v : values) {
+      s += v;
+    }
+    return s;
+  }
+
+  private static long count(TreeMap<Integer, Long> histogram) {
+    long n = 0;
+    for (long c : histogram.values()) {
+      n += c;
+    }
+    return n;
+  }
+
   /** Element ⌈q·N⌉ (1-based) of the sorted values, q in percent; null for none. */
   static Integer nearestRank(TreeMap<Integer, Long> histogram, int percent) {
-    long n = histogram.values().stream().mapToLong(Long::longValue).sum();
+    long n = count(histogram);
     if (n == 0) {
       return null;
     }

@@ -29,6 +29,8 @@ public final class ChildApp {
     pb.environment().put("CARAVAN_INSIGHT_ENABLED", "false");
     pb.environment().put("CARAVAN_INTAKE_POLL_INTERVAL", "100");
     pb.environment().put("CAMEL_MANAGEMENT_ENABLED", "false");
+    // no HTTP server (two of these run at once in some tests): no console either
+    pb.environment().put("CAMEL_SERVER_ENABLED", "false");
     pb.environment().put("CARAVAN_DELIVER_POLL_INTERVAL", "100");
     pb.environment().put("CARAVAN_DELIVER_LEASE", "3000");
     // a killed app's leader lease passes to the next after this long
