@@ -21,9 +21,11 @@ def free_port():
 
 def start_app(work, port):
     env = dict(os.environ, CARAVAN_INTAKE_MIN_AGE="200", CARAVAN_INTAKE_POLL_INTERVAL="200",
-               CAMEL_MANAGEMENT_PORT=str(port), CARAVAN_CONSOLE_TOKEN="bench")
+               CARAVAN_CONSOLE_TOKEN="bench")
     log = open(os.path.join(work, "app.log"), "w")
-    p = subprocess.Popen(["java"] + os.environ.get("JAVA_OPTS", "").split() + ["-jar", JAR],
+    # camel.* settings as system properties: camel-main takes them so, not from the environment
+    p = subprocess.Popen(["java"] + os.environ.get("JAVA_OPTS", "").split()
+                         + ["-Dcamel.management.port=%d" % port, "-jar", JAR],
                          cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     while "started in" not in open(os.path.join(work, "app.log")).read():
         time.sleep(0.2)
@@ -63,7 +65,10 @@ def run(with_load):
         r = c.getresponse()
         buf = b""
         while not stop.is_set():
-            chunk = r.read1(65536)
+            try:
+                chunk = r.read1(65536)
+            except (http.client.HTTPException, OSError):
+                break  # the app stopped at the end of the run
             if not chunk:
                 break
             buf += chunk

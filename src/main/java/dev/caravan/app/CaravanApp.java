@@ -63,10 +63,11 @@ public final class CaravanApp {
       main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.camel.yaml");
       LOG.info("routes: the defaults inside the jar (no {} folder)", routesDir.toAbsolutePath());
     }
+    Settings settings = Settings.load(config);
     // the console's REST DSL needs Camel's HTTP server: without it, its route file is left out
     String server = overrides.get("camel.server.enabled");
     if (server == null) {
-      server = Settings.load(config).get("camel.server.enabled");
+      server = settings.get("camel.server.enabled");
     }
     if ("false".equalsIgnoreCase(server == null ? "" : server.strip())) {
       main.addInitialProperty("camel.main.routesExcludePattern", "**/console.camel.yaml");
