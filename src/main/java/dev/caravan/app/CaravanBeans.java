@@ -362,6 +362,9 @@ public class CaravanBeans implements CamelConfiguration {
    */
   private static void console(CamelContext context, dev.caravan.console.ConsoleApi api) {
     context.getRegistry().bind("console", api);
+    context
+        .getRegistry()
+        .bind("healthEvents", new dev.caravan.console.HealthEvents(context, api.ledger()));
     if (!Boolean.parseBoolean(property(context, "camel.server.enabled", "false"))) {
       return;
     }

@@ -75,6 +75,10 @@ public final class ConsoleApi {
     return queries;
   }
 
+  public Ledger ledger() {
+    return ledger;
+  }
+
   // --- the endpoints
 
   /** GET /api/status */

@@ -103,6 +103,23 @@ public final class Reports {
             placed,
             destinations.get());
     season.reported(day, id, asOf);
+    // each match of the day, as it stands now, in the ledger's history (the console's stream)
+    for (Season.Match m : matches) {
+      ledger.event(
+          id,
+          "match-finished",
+          String.format(
+              java.util.Locale.ROOT,
+              "%s: %d log(s), V min %s, %d brownout(s), %.2f Wh%s",
+              m.label(),
+              m.logs().size(),
+              m.tally().vMin() == null
+                  ? "-"
+                  : String.format(java.util.Locale.ROOT, "%.2f", m.tally().vMin()),
+              m.tally().brownoutEvents(),
+              m.tally().energyWh(),
+              m.battery() == null ? "" : ", battery " + m.battery()));
+    }
     LOG.info(
         "report of {} made: {} match(es), {} log(s); {} queued",
         day,

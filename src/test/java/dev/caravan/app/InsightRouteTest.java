@@ -120,6 +120,21 @@ class InsightRouteTest {
       assertThat(reports(app))
           .contains("2026/03/07/2026-03-07_report.html", "2026/03/14/2026-03-14_report.html");
       String report = Files.readString(app.archive.resolve("2026/03/14/2026-03-14_report.html"));
+      // and each match of a reported day in the ledger's history, for the console's stream
+      try (var c = app.ledger().dataSource().getConnection();
+          var st = c.createStatement();
+          var rs =
+              st.executeQuery("SELECT detail FROM file_events WHERE event = 'match-finished'")) {
+        List<String> finished = new java.util.ArrayList<>();
+        while (rs.next()) {
+          finished.add(rs.getString(1));
+        }
+        assertThat(finished)
+            .anyMatch(
+                d ->
+                    d.startsWith("TEST Qualification 1: 1 log(s)")
+                        && d.contains("battery BAT-2026-009"));
+      }
       assertThat(report).contains("TEST Qualification 1").contains("BAT-2026-009");
 
       // the admin command reads the same table, and says the battery is flagged (exit 1)

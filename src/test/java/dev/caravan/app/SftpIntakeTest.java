@@ -152,7 +152,11 @@ class SftpIntakeTest {
     Files.createDirectories(root.resolve("outbox"));
     Files.write(root.resolve("outbox/a.bin"), new byte[] {1, 2, 3});
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
-        AppHarness app = app(server.port()).set("caravan.sftp-intake.password", "wrong").start()) {
+        AppHarness app =
+            app(server.port())
+                .set("caravan.sftp-intake.password", "wrong")
+                .set("caravan.metrics.refresh", "200")
+                .start()) {
       AppHarness.await(
           java.time.Duration.ofSeconds(20),
           "a failed SFTP poll",
@@ -179,6 +183,22 @@ class SftpIntakeTest {
                                 .startsWith("sftp poll failed: ")
                                 .containsIgnoringCase("auth"));
               });
+      // the change of health is in the ledger's history too (the console's event stream)
+      AppHarness.await(
+          java.time.Duration.ofSeconds(20),
+          "a health event",
+          () -> {
+            try (var c = app.ledger().dataSource().getConnection();
+                var st = c.createStatement();
+                var rs =
+                    st.executeQuery(
+                        "SELECT detail FROM file_events WHERE event = 'health' AND detail LIKE"
+                            + " 'intake-polls DOWN%'")) {
+              return rs.next();
+            } catch (java.sql.SQLException e) {
+              return false;
+            }
+          });
     }
   }
 }
