@@ -184,10 +184,7 @@ public final class ConsoleApi {
         e,
         () -> {
           long id = id(e);
-          Map<String, Object> f = queries.file(id);
-          if (f == null) {
-            throw new ApiException(404, "no file " + id + " in the ledger");
-          }
+          Map<String, Object> f = fileOr404(id);
           Map<String, Object> out = new LinkedHashMap<>(f);
           out.put("history", queries.history(id));
           List<Map<String, Object>> deliveries = queries.deliveries(id);
@@ -240,10 +237,7 @@ public final class ConsoleApi {
         e,
         () -> {
           long id = id(e);
-          Map<String, Object> f = queries.file(id);
-          if (f == null) {
-            throw new ApiException(404, "no file " + id + " in the ledger");
-          }
+          Map<String, Object> f = fileOr404(id);
           if (!"dslog".equals(f.get("kind"))) {
             throw new ApiException(400, "file " + id + " is not a .dslog: it has no records");
           }
@@ -388,6 +382,14 @@ public final class ConsoleApi {
     }
     m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
     m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+  }
+
+  private Map<String, Object> fileOr404(long id) {
+    Map<String, Object> f = queries.file(id);
+    if (f == null) {
+      throw new ApiException(404, "no file " + id + " in the ledger");
+    }
+    return f;
   }
 
   private static long id(Exchange e) {

@@ -90,8 +90,7 @@ public final class ConsoleQueries {
   }
 
   public Map<String, Object> file(long id) {
-    List<Map<String, Object>> r = rows("SELECT " + FILE_COLUMNS + " FROM files WHERE id = ?", id);
-    return r.isEmpty() ? null : r.get(0);
+    return first(rows("SELECT " + FILE_COLUMNS + " FROM files WHERE id = ?", id));
   }
 
   public List<Map<String, Object>> history(long fileId) {
@@ -108,9 +107,7 @@ public final class ConsoleQueries {
   }
 
   public Map<String, Object> delivery(long id) {
-    List<Map<String, Object>> r =
-        rows("SELECT id, file_id, destination, state FROM deliveries WHERE id = ?", id);
-    return r.isEmpty() ? null : r.get(0);
+    return first(rows("SELECT id, file_id, destination, state FROM deliveries WHERE id = ?", id));
   }
 
   /** The ledger's events after {@code afterId}, oldest first, with the file's name. */
@@ -152,12 +149,15 @@ public final class ConsoleQueries {
 
   /** The last failed attempt at a destination: its class, message and when. */
   public Map<String, Object> lastError(String destination) {
-    List<Map<String, Object>> r =
+    return first(
         rows(
             "SELECT error_class, last_error, updated_at FROM deliveries WHERE destination = ? AND"
                 + " last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1",
-            destination);
-    return r.isEmpty() ? null : r.get(0);
+            destination));
+  }
+
+  private static Map<String, Object> first(List<Map<String, Object>> rows) {
+    return rows.isEmpty() ? null : rows.get(0);
   }
 
   public List<Map<String, Object>> leases() {

@@ -164,37 +164,30 @@ public final class SeasonTable {
    * source calls them (a Drive file id, a path).
    */
   public List<String> landedCopies(String source, String name, Instant logStart) {
-    try (Connection c = ledger.dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT landing_path FROM files WHERE source = ? AND name = ? AND log_start BETWEEN ? AND ?"
-                    + " AND landing_path IS NOT NULL ORDER BY id DESC")) {
-      s.setString(1, source);
-      s.setString(2, name);
-      // the ledger keeps microseconds (rounded by some databases): within a millisecond is the same
-      s.setTimestamp(3, Timestamp.from(logStart.minusMillis(1)));
-      s.setTimestamp(4, Timestamp.from(logStart.plusMillis(1)));
-      List<String> paths = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          paths.add(rs.getString(1));
-        }
-      }
-      return paths;
-    } catch (SQLException e) {
-      throw new LedgerException("cannot read the ledger's files", e);
-    }
+    // the ledger keeps microseconds (rounded by some databases): within a millisecond is the same
+    return landingPaths(
+        "source = ? AND name = ? AND log_start BETWEEN ? AND ?",
+        source,
+        name,
+        Timestamp.from(logStart.minusMillis(1)),
+        Timestamp.from(logStart.plusMillis(1)));
   }
 
   /** The landed copies of a source's file, newest version first. */
   public List<String> landedCopies(String source, String sourcePath) {
+    return landingPaths("source = ? AND source_path = ?", source, sourcePath);
+  }
+
+  private List<String> landingPaths(String where, Object... args) {
     try (Connection c = ledger.dataSource().getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT landing_path FROM files WHERE source = ? AND source_path = ? AND"
-                    + " landing_path IS NOT NULL ORDER BY id DESC")) {
-      s.setString(1, source);
-      s.setString(2, sourcePath);
+                "SELECT landing_path FROM files WHERE "
+                    + where
+                    + " AND landing_path IS NOT NULL ORDER BY id DESC")) {
+      for (int k = 0; k < args.length; k++) {
+        s.setObject(k + 1, args[k]);
+      }
       List<String> paths = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {

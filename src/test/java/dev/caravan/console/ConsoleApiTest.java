@@ -60,6 +60,15 @@ class ConsoleApiTest {
         .set("caravan.console.poll", "100");
   }
 
+  /** Marks a verified copy quarantined, as eight failed attempts would have. */
+  static void quarantine(AppHarness app, long deliveryId) throws Exception {
+    try (Connection c = app.ledger().dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "UPDATE deliveries SET state = 'QUARANTINED', attempts = 8 WHERE id = " + deliveryId);
+    }
+  }
+
   HttpResponse<String> get(String path, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     if (headers.length > 0) {
@@ -193,11 +202,7 @@ class ConsoleApiTest {
       // a requeue that really requeues: a copy made quarantined goes back and is verified again
       long deliveryId = app.deliveries().get(0).id();
       error(post("/api/deliveries/" + deliveryId + "/requeue", TOKEN), 409, "not QUARANTINED");
-      try (Connection c = app.ledger().dataSource().getConnection();
-          Statement s = c.createStatement()) {
-        s.executeUpdate(
-            "UPDATE deliveries SET state = 'QUARANTINED', attempts = 8 WHERE id = " + deliveryId);
-      }
+      quarantine(app, deliveryId);
       error(post("/api/deliveries/" + deliveryId + "/requeue", null), 401, "no bearer token");
       assertThat(
               ok(post("/api/deliveries/" + deliveryId + "/requeue", TOKEN)).get("requeued").asInt())

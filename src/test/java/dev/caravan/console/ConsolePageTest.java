@@ -7,8 +7,6 @@ import dev.caravan.app.AppHarness;
 import dev.caravan.testing.Samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
@@ -124,11 +122,7 @@ class ConsolePageTest {
         // a quarantined copy: the token given, the requeue button clicked, the copy verified again
         long deliveryId = app.deliveries().get(0).id();
         long fileId = app.deliveries().get(0).fileId();
-        try (Connection c = app.ledger().dataSource().getConnection();
-            Statement s = c.createStatement()) {
-          s.executeUpdate(
-              "UPDATE deliveries SET state = 'QUARANTINED', attempts = 8 WHERE id = " + deliveryId);
-        }
+        ConsoleApiTest.quarantine(app, deliveryId);
         WebElement token = browser.findElement(By.id("token"));
         token.sendKeys(ConsoleApiTest.TOKEN);
         browser.executeScript("arguments[0].dispatchEvent(new Event('change'))", token);
