@@ -60,6 +60,18 @@ class ConsoleApiTest {
         .set("caravan.console.poll", "100");
   }
 
+  /** Waits until the delivery is verified again, after one new attempt. */
+  static void awaitVerifiedAgain(AppHarness app, long deliveryId) throws InterruptedException {
+    await(
+        Duration.ofSeconds(20),
+        "delivery " + deliveryId + " verified again",
+        () ->
+            app.deliveries().stream()
+                .anyMatch(
+                    d ->
+                        d.id() == deliveryId && d.state().equals("VERIFIED") && d.attempts() == 1));
+  }
+
   /** Marks a verified copy quarantined, as eight failed attempts would have. */
   static void quarantine(AppHarness app, long deliveryId) throws Exception {
     try (Connection c = app.ledger().dataSource().getConnection();
@@ -207,16 +219,7 @@ class ConsoleApiTest {
       assertThat(
               ok(post("/api/deliveries/" + deliveryId + "/requeue", TOKEN)).get("requeued").asInt())
           .isEqualTo(1);
-      await(
-          Duration.ofSeconds(20),
-          "the requeued delivery verified again",
-          () ->
-              app.deliveries().stream()
-                  .anyMatch(
-                      d ->
-                          d.id() == deliveryId
-                              && d.state().equals("VERIFIED")
-                              && d.attempts() == 1));
+      awaitVerifiedAgain(app, deliveryId);
       error(post("/api/deliveries/999999/requeue", TOKEN), 404, "no delivery 999999");
 
       JsonNode openapi = ok(get("/api/openapi.json"));

@@ -142,16 +142,7 @@ class ConsolePageTest {
             .findElement(
                 By.cssSelector("#detail tr[data-delivery-id='" + deliveryId + "'] button.requeue"))
             .click();
-        await(
-            Duration.ofSeconds(20),
-            "the delivery verified again",
-            () ->
-                app.deliveries().stream()
-                    .anyMatch(
-                        d ->
-                            d.id() == deliveryId
-                                && d.state().equals("VERIFIED")
-                                && d.attempts() == 1));
+        ConsoleApiTest.awaitVerifiedAgain(app, deliveryId);
 
         // a phone's width: the page still lays out, no horizontal scrolling of the whole page
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 900));
