@@ -36,3 +36,6 @@ CREATE TABLE IF NOT EXISTS insight_days (
   reported_at     TIMESTAMP WITH TIME ZONE,
   report_file_id  BIGINT REFERENCES files (id)
 );
+
+-- A log's .dsevents is found by name and header time (whatever the source calls them).
+CREATE INDEX IF NOT EXISTS files_name ON files (name);
