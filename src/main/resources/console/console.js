@@ -25,6 +25,8 @@ function el(tag, attrs = {}, ...children) {
   for (const c of children) e.append(c === null || c === undefined ? "" : c);
   return e;
 }
+// a refresh that fails (the app restarting) is shown by the badges and retried by the next event
+const quietly = (promise) => promise.catch(() => {});
 const num = (v, d = 2) => (v === null || v === undefined ? "–" : Number(v).toFixed(d));
 
 // --- tiles
@@ -102,8 +104,8 @@ function shown(event, e) {
   if (event === "summarized") insightChanged = true;
   clearTimeout(refreshSoon);
   refreshSoon = setTimeout(() => {
-    files(true); tiles();
-    if (insightChanged) { insightChanged = false; insight(); }
+    quietly(files(true)); tiles();
+    if (insightChanged) { insightChanged = false; quietly(insight()); }
   }, 1000);
 }
 
@@ -116,14 +118,14 @@ async function files(reset) {
   const body = $("#files tbody");
   if (reset || url !== nextPage) body.replaceChildren();
   for (const f of page.items) {
-    body.append(el("tr", { "data-file-id": f.id, onclick: () => detail(f.id) },
+    body.append(el("tr", { "data-file-id": f.id, onclick: () => quietly(detail(f.id)) },
       el("td", {}, f.id), el("td", {}, f.name), el("td", {}, f.source), el("td", { class: f.state }, f.state), el("td", {}, f.first_seen)));
   }
   nextPage = page.next;
   $("#more").hidden = !nextPage;
 }
-$("#more").addEventListener("click", () => files(false));
-$("#search").addEventListener("submit", (e) => { e.preventDefault(); nextPage = null; files(true); });
+$("#more").addEventListener("click", () => quietly(files(false)));
+$("#search").addEventListener("submit", (e) => { e.preventDefault(); nextPage = null; quietly(files(true)); });
 
 async function detail(id) {
   const f = await api("/api/files/" + id);
@@ -146,7 +148,7 @@ async function detail(id) {
 }
 async function act(path, fileId) {
   try { await api(path, { method: "POST" }); } catch (e) { alert(e.message); }
-  detail(fileId);
+  quietly(detail(fileId));
 }
 
 // --- insight
@@ -154,7 +156,7 @@ async function insight() {
   const matches = await api("/api/matches");
   const body = $("#matches tbody");
   body.replaceChildren();
-  matches.forEach((m, k) => body.append(el("tr", { "data-match": k, onclick: () => plot(m) },
+  matches.forEach((m, k) => body.append(el("tr", { "data-match": k, onclick: () => quietly(plot(m)) },
     el("td", {}, m.label), el("td", {}, m.day), el("td", {}, m.logs.length), el("td", {}, num(m.v_min)),
     el("td", {}, m.brownout_events), el("td", {}, num(m.energy_wh)), el("td", {}, num(m.resistance_mohm, 1)), el("td", {}, m.battery || ""))));
   const batteries = await api("/api/batteries");
@@ -197,7 +199,7 @@ async function plot(m) {
   }
 }
 
-function load() { tiles(); files(true); insight(); }
+function load() { tiles(); quietly(files(true)); quietly(insight()); }
 load();
 setInterval(tiles, 5000);
 stream();

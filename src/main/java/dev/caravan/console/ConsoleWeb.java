@@ -48,6 +48,10 @@ public final class ConsoleWeb {
   private final boolean loopbackOnly;
   private final long pollMillis;
 
+  /** The open event streams, ended cleanly when the app stops (a browser then just reconnects). */
+  private final java.util.Set<HttpServerResponse> streams =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /**
    * @param token the bearer token (empty: no writes at all)
    * @param loopbackOnly true when the server listens on loopback only: reads need no token
@@ -100,6 +104,13 @@ public final class ConsoleWeb {
                       .putHeader("X-Content-Type-Options", "nosniff")
                       .end(Buffer.buffer(body)));
     }
+    context.addLifecycleStrategy(
+        new org.apache.camel.support.LifecycleStrategySupport() {
+          @Override
+          public void onContextStopping(CamelContext stopping) {
+            endStreams();
+          }
+        });
     LOG.info(
         "console: the page at /, the API at /api (OpenAPI at /api/openapi.json); {}",
         token.length == 0
@@ -222,8 +233,32 @@ public final class ConsoleWeb {
                         }
                       });
             });
-    r.closeHandler(v -> vertx.cancelTimer(timer));
-    r.exceptionHandler(e -> vertx.cancelTimer(timer));
+    streams.add(r);
+    r.closeHandler(
+        v -> {
+          vertx.cancelTimer(timer);
+          streams.remove(r);
+        });
+    r.exceptionHandler(
+        e -> {
+          vertx.cancelTimer(timer);
+          streams.remove(r);
+        });
+    r.endHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  /** Ends every open stream with a proper last chunk (the app is stopping). */
+  void endStreams() {
+    for (HttpServerResponse r : streams) {
+      try {
+        if (!r.ended() && !r.closed()) {
+          r.end();
+        }
+      } catch (RuntimeException e) {
+        // a client already gone
+      }
+    }
+    streams.clear();
   }
 
   private static String json(Object value) {

@@ -28,6 +28,13 @@ class ConsolePageTest {
 
   @TempDir Path tmp;
 
+  /** The browser's warnings and errors since the last call. */
+  static List<LogEntry> severe(ChromeDriver browser) {
+    return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+        .toList();
+  }
+
   /** Clicks the element once it is there, again if the page redrew it in between. */
   static void click(ChromeDriver browser, By what) throws InterruptedException {
     await(
@@ -126,23 +133,38 @@ class ConsolePageTest {
         WebElement token = browser.findElement(By.id("token"));
         token.sendKeys(ConsoleApiTest.TOKEN);
         browser.executeScript("arguments[0].dispatchEvent(new Event('change'))", token);
-        browser
-            .findElement(By.cssSelector("#files tbody tr[data-file-id='" + fileId + "']"))
-            .click();
+        // the tables are redrawn as events come: click what is there at the moment
+        click(browser, By.cssSelector("#files tbody tr[data-file-id='" + fileId + "']"));
+        click(
+            browser,
+            By.cssSelector("#detail tr[data-delivery-id='" + deliveryId + "'] button.requeue"));
+        ConsoleApiTest.awaitVerifiedAgain(app, deliveryId);
+
+        assertThat(severe(browser)).as("console errors").isEmpty();
+
+        // the app restarts under the open page: it reconnects, and what happens next shows up
+        app.stop();
         await(
             Duration.ofSeconds(20),
-            "the requeue button",
+            "the page sees the app gone",
+            () -> browser.findElement(By.id("stream")).getText().contains("reconnecting"));
+        app.start();
+        Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("after-restart.dslog"));
+        await(
+            Duration.ofSeconds(40),
+            "a file after the restart in the feed, without a reload",
             () ->
-                !browser
-                    .findElements(
-                        By.cssSelector(
-                            "#detail tr[data-delivery-id='" + deliveryId + "'] button.requeue"))
-                    .isEmpty());
-        browser
-            .findElement(
-                By.cssSelector("#detail tr[data-delivery-id='" + deliveryId + "'] button.requeue"))
-            .click();
-        ConsoleApiTest.awaitVerifiedAgain(app, deliveryId);
+                browser.findElements(By.cssSelector("#feed li")).stream()
+                    .anyMatch(
+                        li ->
+                            li.getText().contains("finished")
+                                && li.getText().contains("after-restart.dslog")));
+        // nothing shown twice: each ledger event once in the feed
+        List<String> ids =
+            browser.findElements(By.cssSelector("#feed li")).stream()
+                .map(li -> li.getAttribute("data-event-id"))
+                .toList();
+        assertThat(ids).doesNotHaveDuplicates();
 
         // a phone's width: the page still lays out, no horizontal scrolling of the whole page
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 900));
@@ -155,11 +177,10 @@ class ConsolePageTest {
         browser.executeScript("window.scrollTo(0, 0)");
         Files.write(Path.of("target", "console.png"), browser.getScreenshotAs(OutputType.BYTES));
 
-        List<LogEntry> errors =
-            browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
-                .toList();
-        assertThat(errors).as("console errors").isEmpty();
+        // only the page's retries while the app was down (it says "reconnecting" meanwhile)
+        assertThat(severe(browser))
+            .as("console errors")
+            .allMatch(e -> e.getMessage().contains("net::ERR_CONNECTION_REFUSED"));
       } finally {
         browser.quit();
       }
