@@ -260,11 +260,10 @@ public final class ConsoleApi {
           }
           PowerSeries.Points p;
           try {
-            p = LogReading.of(Path.of((String) landed)).points();
+            p = LogReading.of(Path.of((String) landed)).series().points(points);
           } catch (IOException ex) {
             throw new ApiException(422, "file " + id + " cannot be read: " + ex.getMessage());
           }
-          p = thin(p, points);
           Map<String, Object> out = new LinkedHashMap<>();
           out.put("file_id", id);
           out.put("t", p.t());
@@ -275,35 +274,6 @@ public final class ConsoleApi {
           if (wanted.contains("channels")) out.put("channels", p.channelAmps());
           return out;
         });
-  }
-
-  /** Every {@code k}-th point merged so that at most {@code n} remain (min V, max A kept). */
-  static PowerSeries.Points thin(PowerSeries.Points p, int n) {
-    int k = Math.max(1, (p.t().length + n - 1) / n);
-    if (k == 1) {
-      return p;
-    }
-    int m = (p.t().length + k - 1) / k;
-    double[] t = new double[m];
-    Double[] v = new Double[m];
-    Double[] a = new Double[m];
-    int[] mode = new int[m];
-    int[] brown = new int[m];
-    double[][] ch = new double[p.channelAmps().length][m];
-    for (int i = 0; i < m; i++) {
-      t[i] = p.t()[i * k];
-      int to = Math.min(p.t().length, (i + 1) * k);
-      for (int j = i * k; j < to; j++) {
-        Double vj = p.volts()[j];
-        if (vj != null) v[i] = v[i] == null ? vj : Math.min(v[i], vj);
-        Double aj = p.amps()[j];
-        if (aj != null) a[i] = a[i] == null ? aj : Math.max(a[i], aj);
-        mode[i] = p.mode()[j];
-        brown[i] |= p.brownout()[j];
-        for (int c = 0; c < ch.length; c++) ch[c][i] += p.channelAmps()[c][j] / (to - i * k);
-      }
-    }
-    return new PowerSeries.Points(t, v, a, mode, brown, ch);
   }
 
   /** POST /api/deliveries/{id}/requeue: a quarantined delivery back in the queue. */

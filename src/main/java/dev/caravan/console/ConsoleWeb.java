@@ -29,7 +29,6 @@ public final class ConsoleWeb {
 
   private static final Logger LOG = LoggerFactory.getLogger("caravan.console");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
 
   /** The page's files: served name → classpath resource and type. */
   private static final Map<String, String[]> FILES =
@@ -39,9 +38,14 @@ public final class ConsoleWeb {
               new String[] {"console/console.js", "text/javascript; charset=utf-8"},
           "/console/console.css", new String[] {"console/console.css", "text/css; charset=utf-8"},
           "/console/uPlot.iife.min.js",
-              new String[] {UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
+              new String[] {
+                dev.caravan.insight.Report.UPLOT + "uPlot.iife.min.js",
+                "text/javascript; charset=utf-8"
+              },
           "/console/uPlot.min.css",
-              new String[] {UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});
+              new String[] {
+                dev.caravan.insight.Report.UPLOT + "uPlot.min.css", "text/css; charset=utf-8"
+              });
 
   private final ConsoleQueries queries;
   private final byte[] token;
@@ -168,14 +172,17 @@ public final class ConsoleWeb {
     if (lastHeader == null) {
       lastHeader = ctx.request().getParam("lastEventId");
     }
+    // where the stream starts: after Last-Event-ID, or the newest `backlog` events (found with
+    // the first read of the ledger, off the event loop)
     long start;
+    int backlog = 0;
     try {
       if (lastHeader != null) {
         start = Long.parseLong(lastHeader.strip());
       } else {
         String b = ctx.request().getParam("backlog");
-        int backlog = b == null ? 50 : Math.max(0, Math.min(10_000, Integer.parseInt(b)));
-        start = Math.max(0, queries.lastEventId() - backlog);
+        backlog = b == null ? 50 : Math.max(0, Math.min(10_000, Integer.parseInt(b)));
+        start = -1;
       }
     } catch (NumberFormatException e) {
       ctx.response()
@@ -191,6 +198,7 @@ public final class ConsoleWeb {
         .putHeader("X-Accel-Buffering", "no");
     r.write(": caravan events\nretry: 2000\n\n");
     AtomicLong last = new AtomicLong(start);
+    int newest = backlog;
     AtomicBoolean busy = new AtomicBoolean();
     AtomicLong quietTicks = new AtomicLong();
     var vertx = ctx.vertx();
@@ -203,7 +211,13 @@ public final class ConsoleWeb {
               }
               vertx
                   .<List<Map<String, Object>>>executeBlocking(
-                      () -> queries.eventsAfter(last.get(), 500), false)
+                      () -> {
+                        if (last.get() < 0) {
+                          last.set(Math.max(0, queries.lastEventId() - newest));
+                        }
+                        return queries.eventsAfter(last.get(), 500);
+                      },
+                      false)
                   .onComplete(
                       res -> {
                         busy.set(false);

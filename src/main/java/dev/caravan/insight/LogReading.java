@@ -12,7 +12,12 @@ import java.time.Instant;
  * One pass over a log for the report: its tally and its plot points together. A log that ends badly
  * gives what its good part holds.
  */
-public record LogReading(Instant start, PowerTally tally, PowerSeries.Points points) {
+public record LogReading(Instant start, PowerTally tally, PowerSeries series) {
+
+  /** The plot points, at most {@link PowerSeries#MAX_POINTS}. */
+  public PowerSeries.Points points() {
+    return series.points();
+  }
 
   /** Reads {@code log}; a header that cannot be read throws {@link DslogFormatException}. */
   public static LogReading of(Path log) throws IOException {
@@ -28,7 +33,7 @@ public record LogReading(Instant start, PowerTally tally, PowerSeries.Points poi
       } catch (DslogFormatException | MalformedLogException e) {
         // the records before it stand, as in the CSV
       }
-      return new LogReading(start, tally.seal(), series.points());
+      return new LogReading(start, tally.seal(), series);
     }
   }
 }

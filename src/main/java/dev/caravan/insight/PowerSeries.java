@@ -68,7 +68,12 @@ public final class PowerSeries {
 
   /** The points, merged down to at most {@value #MAX_POINTS}. */
   public Points points() {
-    int merge = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
+    return points(MAX_POINTS);
+  }
+
+  /** The points, merged down to at most {@code max} (lowest V and highest A of each kept). */
+  public Points points(int max) {
+    int merge = Math.max(1, (rows.size() + max - 1) / max);
     int n = (rows.size() + merge - 1) / merge;
     double[] t = new double[n];
     Double[] volts = new Double[n];

@@ -20,7 +20,9 @@ import java.util.Map;
  */
 public final class Report {
 
-  private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
+  /** uPlot in its WebJar (the version is the POM's uplot.version), on the class path. */
+  public static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Report() {}
@@ -49,7 +51,7 @@ public final class Report {
       throw new UncheckedIOException(e);
     }
     String page =
-        resource("/insight/report.html")
+        resource("insight/report.html")
             .replace("/*UPLOT_CSS*/", resource(UPLOT + "uPlot.min.css"))
             .replace(
                 "/*UPLOT_JS*/",
@@ -121,7 +123,7 @@ public final class Report {
   }
 
   private static String resource(String name) {
-    try (InputStream in = Report.class.getResourceAsStream(name)) {
+    try (InputStream in = Report.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing from the jar: " + name);
       }

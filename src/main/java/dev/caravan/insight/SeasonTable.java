@@ -119,15 +119,24 @@ public final class SeasonTable {
 
   /** The rows, oldest log first; filtered by the day when {@code day} is given. */
   public List<Row> rows(LocalDate day) {
+    return day == null ? rows("", null) : rows(" WHERE log_day = ?", day.toString());
+  }
+
+  /** The row of a file, if it was summarized. */
+  public java.util.Optional<Row> row(long fileId) {
+    return rows(" WHERE file_id = ?", fileId).stream().findFirst();
+  }
+
+  private List<Row> rows(String where, Object arg) {
     String sql =
         "SELECT file_id, name, source, source_path, log_start, log_day, event_name, match_type,"
             + " match_number, match_replay, battery, tally FROM log_summaries"
-            + (day == null ? "" : " WHERE log_day = ?")
+            + where
             + " ORDER BY log_start, file_id";
     try (Connection c = ledger.dataSource().getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
-      if (day != null) {
-        s.setString(1, day.toString());
+      if (arg != null) {
+        s.setObject(1, arg);
       }
       List<Row> rows = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
@@ -198,11 +207,6 @@ public final class SeasonTable {
     } catch (SQLException e) {
       throw new LedgerException("cannot read the ledger's files", e);
     }
-  }
-
-  /** The row of a file, if it was summarized. */
-  public java.util.Optional<Row> row(long fileId) {
-    return rows(null).stream().filter(r -> r.fileId() == fileId).findFirst();
   }
 
   /**

@@ -197,7 +197,8 @@ class ConsoleApiTest {
       assertThat(matches)
           .extracting(n -> n.get("label").asText())
           .contains("NCPEM Qualification 52");
-      assertThat(ok(get("/api/batteries")).isArray()).isTrue();
+      // these logs name no battery: an empty list, not an error
+      assertThat(ok(get("/api/batteries"))).isEmpty();
 
       // writes: a token, the right one; nothing changed by a refused call
       long fileId = logId;
