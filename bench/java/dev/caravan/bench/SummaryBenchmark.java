@@ -50,7 +50,8 @@ public class SummaryBenchmark {
           e -> true,
           false,
           true,
-          Pattern.compile("B(?:AT-\\d{4}-\\d{3}|attery ID:\\s*([^\\s<]+))"));
+          Pattern.compile("B(?:AT-\\d{4}-\\d{3}|attery ID:\\s*([^\\s<]+))"),
+          dev.caravan.csv.DslogCsvWriter.COLUMNS);
 
   @Benchmark
   public void csvOnly(Blackhole bh) throws IOException {

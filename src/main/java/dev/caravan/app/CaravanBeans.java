@@ -1,6 +1,5 @@
 package dev.caravan.app;
 
-import dev.caravan.csv.CsvFormats;
 import dev.caravan.decode.DecodeSteps;
 import dev.caravan.deliver.ArchiveDestination;
 import dev.caravan.deliver.CopyChecker;
@@ -35,7 +34,6 @@ import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
-import org.apache.camel.dataformat.csv.CsvDataFormat;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Java beans the YAML routes call, built from the configuration and bound under the names the
  * routes use: {@code ledger}, {@code ledgerRepository}, {@code landing}, {@code decoder}, {@code
- * archive}, {@code outcome}, {@code caravanCsv}.
+ * archive}, {@code outcome}.
  */
 public class CaravanBeans implements CamelConfiguration {
 
@@ -81,7 +79,10 @@ public class CaravanBeans implements CamelConfiguration {
     String member =
         configuredMember.isBlank() ? LedgerClusterService.defaultMemberId() : configuredMember;
     leaderElection(context, ledger, member, new TakeOver(ledger, landing));
-    registry.bind("decoder", new DecodeSteps(ledger));
+    registry.bind(
+        "decoder",
+        new DecodeSteps(
+            ledger, Integer.parseInt(property(context, "caravan.decode.chunk", "1000"))));
     DeliveryQueue queue =
         new DeliveryQueue(
             ledger,
@@ -215,8 +216,6 @@ public class CaravanBeans implements CamelConfiguration {
         throw new IllegalStateException("cannot watch the routes in " + routesDir, e);
       }
     }
-    // camel-csv in the same dialect as `convert`: RFC 4180, LF
-    registry.bind("caravanCsv", new CsvDataFormat(CsvFormats.CARAVAN));
   }
 
   /**

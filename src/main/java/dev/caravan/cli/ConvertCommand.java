@@ -4,6 +4,7 @@ import dev.caravan.app.Settings;
 import dev.caravan.convert.ConversionResult;
 import dev.caravan.convert.LogConverter;
 import dev.caravan.convert.LogKind;
+import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.decode.DerivedFile;
 import dev.caravan.dslog.DslogRecord;
 import dev.caravan.insight.InsightSettings;
@@ -85,6 +86,14 @@ public final class ConvertCommand implements Callable<Integer> {
   Double toSeconds;
 
   @Option(
+      names = "--columns",
+      paramLabel = "NAMES",
+      description =
+          "DS log CSV: only these columns, in this order (comma-separated, e.g."
+              + " time_utc,battery_v,pd_total_a; the same names as caravan.decode.columns).")
+  String columns;
+
+  @Option(
       names = "--split-messages",
       description = "Events CSV: one row per tagged message instead of one per entry.")
   boolean splitMessages;
@@ -123,6 +132,12 @@ public final class ConvertCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--stdout takes exactly one log file");
     }
+    List<String> chosen;
+    try {
+      chosen = DslogCsvWriter.columns(columns);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     InsightSettings insight =
         stdout || noSummary ? null : InsightSettings.from(Settings.load(config)::get);
     LogConverter converter =
@@ -131,7 +146,8 @@ public final class ConvertCommand implements Callable<Integer> {
             e -> inTime(e.relativeNanos()),
             splitMessages,
             insight != null,
-            insight == null ? null : insight.batteryPattern());
+            insight == null ? null : insight.batteryPattern(),
+            chosen);
     // what each events file converted here says of its match (NAME.dsevents sorts before
     // NAME.dslog, so a log finds its own events file's here, read in that file's own pass)
     Map<Path, MatchInfo> matches = new HashMap<>();

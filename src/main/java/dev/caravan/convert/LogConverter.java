@@ -2,11 +2,13 @@ package dev.caravan.convert;
 
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.csv.EventsCsvWriter;
+import dev.caravan.csv.RowWriter;
 import dev.caravan.dslog.DsEvent;
 import dev.caravan.dslog.DsEventsReader;
 import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
+import dev.caravan.dslog.LogReader;
 import dev.caravan.insight.MatchInfo;
 import dev.caravan.insight.PowerTally;
 import java.io.BufferedOutputStream;
@@ -21,8 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Converts one {@code .dslog} or {@code .dsevents} file to CSV. Writes go to a temporary file
@@ -38,6 +43,7 @@ public final class LogConverter {
   private final boolean splitMessages;
   private final java.util.regex.Pattern battery;
   private final boolean insight;
+  private final List<String> columns;
 
   /**
    * @param recordFilter which records become rows
@@ -46,24 +52,27 @@ public final class LogConverter {
    */
   public LogConverter(
       Predicate<DslogRecord> recordFilter, Predicate<DsEvent> eventFilter, boolean splitMessages) {
-    this(recordFilter, eventFilter, splitMessages, false, null);
+    this(recordFilter, eventFilter, splitMessages, false, null, DslogCsvWriter.COLUMNS);
   }
 
   /**
    * @param insight also tally every record of a log, and read an events file's match and battery
    *     (with the {@code battery} pattern), in the same pass
+   * @param columns the columns of a {@code .dslog}'s CSV ({@link DslogCsvWriter#columns(String)})
    */
   public LogConverter(
       Predicate<DslogRecord> recordFilter,
       Predicate<DsEvent> eventFilter,
       boolean splitMessages,
       boolean insight,
-      java.util.regex.Pattern battery) {
+      java.util.regex.Pattern battery,
+      List<String> columns) {
     this.recordFilter = recordFilter;
     this.eventFilter = eventFilter;
     this.splitMessages = splitMessages;
     this.insight = insight;
     this.battery = battery;
+    this.columns = columns;
   }
 
   /** Converts {@code input} (of kind {@code kind}) into the file {@code target}, atomically. */
@@ -115,7 +124,6 @@ public final class LogConverter {
   private ConversionResult convertDslog(
       Path input, InputStream in, long size, OutputStream out, Path output, long start)
       throws IOException {
-    String name = input.getFileName().toString();
     DslogReader reader;
     try {
       reader = new DslogReader(in, input.toString());
@@ -123,37 +131,23 @@ public final class LogConverter {
       return failure(input, System.nanoTime() - start, e.getMessage());
     }
     try (reader) {
-      DslogCsvWriter writer = new DslogCsvWriter(out, name);
       // the insight metrics in the same pass, over every record (the filter shapes the CSV only)
       PowerTally tally = insight ? new PowerTally() : null;
-      String error = null;
-      try {
-        for (DslogRecord r = reader.next(); r != null; r = reader.next()) {
-          if (tally != null) {
-            tally.accept(r);
-          }
-          if (recordFilter.test(r)) {
-            writer.write(r);
-          }
-        }
-      } catch (DslogFormatException e) {
-        error = e.getMessage();
-      }
-      writer.flush();
-      return new ConversionResult(
+      DslogCsvWriter writer = new DslogCsvWriter(out, input.getFileName().toString(), columns);
+      return pass(
           input,
-          output,
-          writer.rows(),
-          reader.recordCount(),
           size,
-          System.nanoTime() - start,
-          reader.truncated(),
-          reader.leftoverBytes(),
+          output,
+          start,
+          reader,
+          writer,
+          recordFilter,
+          tally == null ? r -> {} : tally::accept,
           reader.flaggedCount(),
-          error,
-          tally == null
-              ? null
-              : new ConversionResult.Insight(reader.header().start(), tally.seal(), null));
+          () ->
+              tally == null
+                  ? null
+                  : new ConversionResult.Insight(reader.header().start(), tally.seal(), null));
     }
   }
 
@@ -171,33 +165,60 @@ public final class LogConverter {
       EventsCsvWriter writer =
           new EventsCsvWriter(text, input.getFileName().toString(), splitMessages);
       MatchInfo.Reader match = insight ? new MatchInfo.Reader(battery) : null;
-      String error = null;
-      try {
-        for (DsEvent e = reader.next(); e != null; e = reader.next()) {
-          if (match != null) {
-            match.accept(e.text());
-          }
-          if (eventFilter.test(e)) {
-            writer.write(e);
-          }
-        }
-      } catch (DslogFormatException e) {
-        error = e.getMessage();
-      }
-      text.flush();
-      return new ConversionResult(
+      return pass(
           input,
-          output,
-          writer.rows(),
-          reader.eventCount(),
           size,
-          System.nanoTime() - start,
-          reader.truncated(),
-          reader.leftoverBytes(),
+          output,
+          start,
+          reader,
+          writer,
+          eventFilter,
+          match == null ? e -> {} : e -> match.accept(e.text()),
           0,
-          error,
-          match == null ? null : new ConversionResult.Insight(null, null, match.info()));
+          () -> match == null ? null : new ConversionResult.Insight(null, null, match.info()));
     }
+  }
+
+  /**
+   * Reads every item, shows it to {@code tap}, writes the ones {@code filter} keeps. A format error
+   * ends the pass with the rows before it written.
+   */
+  private static <T> ConversionResult pass(
+      Path input,
+      long size,
+      Path output,
+      long start,
+      LogReader<T> reader,
+      RowWriter<T> writer,
+      Predicate<? super T> filter,
+      Consumer<T> tap,
+      int flagged,
+      Supplier<ConversionResult.Insight> insight)
+      throws IOException {
+    String error = null;
+    try {
+      for (T item = reader.next(); item != null; item = reader.next()) {
+        tap.accept(item);
+        if (filter.test(item)) {
+          writer.write(item);
+        }
+      }
+    } catch (DslogFormatException e) {
+      error = e.getMessage();
+    }
+    writer.flush();
+    return new ConversionResult(
+        input,
+        output,
+        writer.rows(),
+        reader.count(),
+        size,
+        System.nanoTime() - start,
+        reader.truncated(),
+        reader.leftoverBytes(),
+        flagged,
+        error,
+        insight.get());
   }
 
   private static ConversionResult failure(Path input, long nanos, String error) {

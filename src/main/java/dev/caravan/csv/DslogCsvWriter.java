@@ -3,7 +3,6 @@ package dev.caravan.csv;
 import dev.caravan.dslog.DslogHeader;
 import dev.caravan.dslog.DslogRecord;
 import dev.caravan.dslog.PdType;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,11 @@ import java.util.List;
  * <p>This is the hot path of {@code convert}, so rows are formatted straight into a byte buffer:
  * every number is printed as the exact decimal of its raw integer (no float noise), and the only
  * free text, the file name, is quoted once by Commons CSV. No other field can need quoting.
+ *
+ * <p>A choice of columns ({@code caravan.decode.columns}, {@code convert --columns}) is cut from
+ * the full row: no field but the file name can hold a comma, so the row splits on its commas.
  */
-public final class DslogCsvWriter implements Closeable {
+public final class DslogCsvWriter implements RowWriter<DslogRecord> {
 
   /** Column names, in order. */
   public static final List<String> COLUMNS = columns();
@@ -41,18 +43,70 @@ public final class DslogCsvWriter implements Closeable {
   private byte[] cachedSecondText;
   private long rows;
 
+  /** The chosen columns as indexes into {@link #COLUMNS}; null for all of them. */
+  private final int[] chosen;
+
+  private final byte[] row;
+  private final int[] ends;
+
   /**
    * @param out where the CSV goes; {@link #flush()} leaves it open, {@link #close()} closes it
    * @param fileName the value of the {@code file} column
    */
   public DslogCsvWriter(OutputStream out, String fileName) throws IOException {
+    this(out, fileName, COLUMNS);
+  }
+
+  /**
+   * @param columns the columns to write, in this order: names from {@link #COLUMNS} (see {@link
+   *     #columns(String)})
+   */
+  public DslogCsvWriter(OutputStream out, String fileName, List<String> columns)
+      throws IOException {
     this.out = out;
     this.filePrefix = (CsvFormats.field(fileName) + ",").getBytes(StandardCharsets.UTF_8);
     if (filePrefix.length > buf.length - MAX_ROW) {
       throw new IllegalArgumentException("file name too long for a CSV row: " + fileName);
     }
-    out.write(CsvFormats.CARAVAN.format(COLUMNS.toArray()).getBytes(StandardCharsets.UTF_8));
+    if (columns.equals(COLUMNS)) {
+      chosen = null;
+      row = null;
+      ends = null;
+    } else {
+      chosen = columns.stream().mapToInt(COLUMNS::indexOf).toArray();
+      row = new byte[MAX_ROW];
+      ends = new int[COLUMNS.size()];
+    }
+    out.write(CsvFormats.CARAVAN.format(columns.toArray()).getBytes(StandardCharsets.UTF_8));
     out.write('\n');
+  }
+
+  /**
+   * The columns a comma-separated list names ({@code time_utc,battery_v,pd_total_a}); blank means
+   * all of them.
+   *
+   * @throws IllegalArgumentException naming a column that does not exist, and the ones that do
+   */
+  public static List<String> columns(String list) {
+    if (list == null || list.isBlank()) {
+      return COLUMNS;
+    }
+    List<String> names = new ArrayList<>();
+    for (String name : list.split(",")) {
+      String n = name.trim();
+      if (n.isEmpty()) {
+        continue;
+      }
+      if (!COLUMNS.contains(n)) {
+        throw new IllegalArgumentException(
+            "no column '"
+                + n
+                + "' in a DS log's CSV; the columns are "
+                + String.join(",", COLUMNS));
+      }
+      names.add(n);
+    }
+    return names.isEmpty() ? COLUMNS : List.copyOf(names);
   }
 
   private static List<String> columns() {
@@ -99,36 +153,55 @@ public final class DslogCsvWriter implements Closeable {
   }
 
   /** Rows written so far. */
+  @Override
   public long rows() {
     return rows;
   }
 
+  @Override
   public void write(DslogRecord r) throws IOException {
     if (n + filePrefix.length + MAX_ROW > buf.length) {
       flushBuffer();
     }
-    put(filePrefix);
-    putValues(r);
+    if (chosen == null) {
+      put(filePrefix);
+      putValues(r);
+    } else {
+      putChosen(r);
+    }
     buf[n++] = '\n';
     rows++;
   }
 
-  /**
-   * The row of {@code r} as text fields, the file name first, for callers that write the CSV
-   * themselves (the route application marshals with camel-csv). Same text as {@link #write}.
-   */
-  public List<String> fields(DslogRecord r, String fileName) {
-    if (n + MAX_ROW > buf.length) {
-      throw new IllegalStateException("flush the writer before asking for fields");
-    }
+  /** The chosen columns of {@code r}: the full row after {@code file} printed, then cut. */
+  private void putChosen(DslogRecord r) {
     int mark = n;
     putValues(r);
-    String row = new String(buf, mark, n - mark, StandardCharsets.US_ASCII);
+    int length = n - mark;
+    System.arraycopy(buf, mark, row, 0, length);
     n = mark;
-    List<String> fields = new ArrayList<>(COLUMNS.size());
-    fields.add(fileName);
-    Collections.addAll(fields, row.split(",", -1));
-    return fields;
+    // ends[c] is where column c (1 = record_index) ends in row; column 0, file, is filePrefix
+    int c = 1;
+    for (int i = 0; i < length; i++) {
+      if (row[i] == ',') {
+        ends[c++] = i;
+      }
+    }
+    ends[c] = length;
+    for (int k = 0; k < chosen.length; k++) {
+      if (k > 0) {
+        buf[n++] = ',';
+      }
+      int col = chosen[k];
+      if (col == 0) {
+        System.arraycopy(filePrefix, 0, buf, n, filePrefix.length - 1);
+        n += filePrefix.length - 1;
+      } else {
+        int from = col == 1 ? 0 : ends[col - 1] + 1;
+        System.arraycopy(row, from, buf, n, ends[col] - from);
+        n += ends[col] - from;
+      }
+    }
   }
 
   /** Every column after {@code file}; no field can hold a comma or a quote. */
@@ -341,6 +414,7 @@ public final class DslogCsvWriter implements Closeable {
   }
 
   /** Writes out what is buffered. */
+  @Override
   public void flush() throws IOException {
     flushBuffer();
     out.flush();

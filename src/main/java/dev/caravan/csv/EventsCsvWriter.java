@@ -2,7 +2,6 @@ package dev.caravan.csv;
 
 import dev.caravan.dslog.DsEvent;
 import dev.caravan.dslog.EventText;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -22,7 +21,7 @@ import org.apache.commons.csv.CSVPrinter;
  *       text and one for each tagged message, with its fields.
  * </ul>
  */
-public final class EventsCsvWriter implements Closeable {
+public final class EventsCsvWriter implements RowWriter<DsEvent> {
 
   public static final List<String> ENTRY_COLUMNS =
       List.of(
@@ -67,10 +66,12 @@ public final class EventsCsvWriter implements Closeable {
     printer.printRecord(perMessage ? MESSAGE_COLUMNS : ENTRY_COLUMNS);
   }
 
+  @Override
   public long rows() {
     return rows;
   }
 
+  @Override
   public void write(DsEvent e) throws IOException {
     for (List<Object> row : rows(e)) {
       printer.printRecord(row);
@@ -161,6 +162,11 @@ public final class EventsCsvWriter implements Closeable {
   static String seconds(long value, int scale) {
     BigDecimal d = BigDecimal.valueOf(value, scale).stripTrailingZeros();
     return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+  }
+
+  @Override
+  public void flush() throws IOException {
+    printer.flush();
   }
 
   @Override

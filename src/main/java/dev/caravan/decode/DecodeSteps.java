@@ -1,35 +1,42 @@
 package dev.caravan.decode;
 
-import dev.caravan.csv.CsvFormats;
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.csv.EventsCsvWriter;
+import dev.caravan.csv.RowWriter;
 import dev.caravan.dslog.DecoderVersion;
 import dev.caravan.dslog.DsEvent;
 import dev.caravan.dslog.DsEventsReader;
 import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
+import dev.caravan.dslog.LogReader;
 import dev.caravan.insight.PowerTally;
 import dev.caravan.intake.IntakeHeaders;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Predicate;
+import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Java side of the decode routes: opens a landed log as a stream of records or events for the
- * route's split, turns each into CSV fields for camel-csv, and writes the derived file.
+ * The Java side of the decode routes: opens a landed log as chunks of records (or events) for the
+ * route's split, keeps the records the route's filter accepts, writes their CSV rows with the
+ * writer {@code convert} uses, and completes the derived file.
  *
  * <p>A log that cannot be decoded throws {@link DslogFormatException} when opened or {@link
  * dev.caravan.dslog.MalformedLogException} while split (the route marks the file failed and goes
@@ -39,20 +46,30 @@ import org.slf4j.LoggerFactory;
 public final class DecodeSteps {
 
   /** Exchange properties shared with the split's sub-exchanges. */
-  public static final String DERIVED = "CaravanDerived",
-      READER = "CaravanReader",
+  public static final String DECODING = "CaravanDecoding",
       ARTIFACT = "CaravanArtifact",
       ARTIFACT_SHA256 = "CaravanArtifactSha256",
       TRUNCATED = "CaravanTruncated",
-      FORMATTER = "CaravanRowFormatter",
-      TALLY = "CaravanTally";
+      TALLY = "CaravanTally",
+      /** The route's record filter, a Simple predicate ({@code caravan.decode.filter}). */
+      FILTER = "CaravanRecordFilter",
+      /** The route's CSV columns ({@code caravan.decode.columns}), blank for all. */
+      COLUMNS = "CaravanColumns";
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeSteps.class);
 
   private final Ledger ledger;
+  private final int chunk;
 
-  public DecodeSteps(Ledger ledger) {
+  /** Each filter text compiled once, the first time a route uses it. */
+  private final Map<String, Predicate> filters = new ConcurrentHashMap<>();
+
+  /**
+   * @param chunk records (or events) per exchange of the split ({@code caravan.decode.chunk})
+   */
+  public DecodeSteps(Ledger ledger, int chunk) {
     this.ledger = ledger;
+    this.chunk = chunk;
   }
 
   /**
@@ -64,119 +81,94 @@ public final class DecodeSteps {
     return base + ".v" + DecoderVersion.VERSION + "." + artifact;
   }
 
+  /** One log being decoded: its reader, the CSV file and the writer of its rows. */
+  private record Decoding<T>(
+      LogReader<T> reader, DerivedFile file, RowWriter<T> writer, String artifact) {}
+
   /**
-   * The records of the landed {@code .dslog} in the body, one at a time, for a streaming split.
-   * Each record is tallied for the insight summary ({@link #TALLY}) as the split takes it: the same
-   * pass, and every record, whatever the filter keeps for the CSV.
+   * The records of the landed {@code .dslog} in the body, in chunks, for a streaming split. Each
+   * record is tallied for the insight summary ({@link #TALLY}) as it is read: the same pass, and
+   * every record, whatever the filter keeps for the CSV.
    */
-  public Iterator<DslogRecord> openDslog(Exchange exchange) throws IOException {
-    Message m = exchange.getMessage();
-    File file = m.getBody(File.class);
-    String name = m.getHeader(IntakeHeaders.NAME, String.class);
-    DslogReader reader = DslogReader.open(file.toPath());
-    exchange.setProperty(READER, reader);
-    startDerived(exchange, file, name, "csv", DslogCsvWriter.COLUMNS);
-    exchange.setProperty(
-        FORMATTER, new DslogCsvWriter(java.io.OutputStream.nullOutputStream(), name));
+  public Iterator<List<DslogRecord>> openDslog(Exchange exchange) throws IOException {
+    List<String> columns = DslogCsvWriter.columns(exchange.getProperty(COLUMNS, String.class));
+    DslogReader reader = DslogReader.open(landed(exchange).toPath());
     PowerTally tally = new PowerTally();
     exchange.setProperty(TALLY, tally);
-    Iterator<DslogRecord> records = reader.iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return records.hasNext();
-      }
-
-      @Override
-      public DslogRecord next() {
-        DslogRecord r = records.next();
-        tally.accept(r);
-        return r;
-      }
-    };
+    DerivedFile file = derived(exchange, "csv", reader);
+    DslogCsvWriter writer = new DslogCsvWriter(file.stream(), name(exchange), columns);
+    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "csv"));
+    return chunks(reader, tally::accept);
   }
 
-  /** The events of the landed {@code .dsevents} in the body, one at a time. */
-  public Iterator<DsEvent> openDsevents(Exchange exchange) throws IOException {
-    Message m = exchange.getMessage();
-    File file = m.getBody(File.class);
-    String name = m.getHeader(IntakeHeaders.NAME, String.class);
-    DsEventsReader reader = DsEventsReader.open(file.toPath());
-    exchange.setProperty(READER, reader);
-    startDerived(exchange, file, name, "events.csv", EventsCsvWriter.ENTRY_COLUMNS);
-    exchange.setProperty(FORMATTER, new EventsCsvWriter(Writer.nullWriter(), name, false));
-    return reader.iterator();
-  }
-
-  /** The CSV row of a record, in the column layout of {@code convert}. */
-  public List<Map<String, Object>> dslogRow(DslogRecord record, Exchange exchange) {
-    DslogCsvWriter formatter = exchange.getProperty(FORMATTER, DslogCsvWriter.class);
-    String name = exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class);
-    return List.of(asRecord(DslogCsvWriter.COLUMNS, formatter.fields(record, name)));
+  /** The events of the landed {@code .dsevents} in the body, in chunks. */
+  public Iterator<List<DsEvent>> openDsevents(Exchange exchange) throws IOException {
+    DsEventsReader reader = DsEventsReader.open(landed(exchange).toPath());
+    DerivedFile file = derived(exchange, "events.csv", reader);
+    EventsCsvWriter writer =
+        new EventsCsvWriter(
+            new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8), name(exchange), false);
+    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "events.csv"));
+    return chunks(reader, e -> {});
   }
 
   /**
-   * A row as camel-csv takes it fastest: a map in column order. (Given a list, camel-csv first
-   * tries to convert it to a map, and Camel's search for that missing converter costs more than the
-   * row.)
+   * The records of the chunk in the body that the route's filter ({@link #FILTER}) keeps. The
+   * filter text is compiled once; {@code true} keeps all without asking.
    */
-  private static Map<String, Object> asRecord(List<String> columns, List<?> values) {
-    Map<String, Object> row = new LinkedHashMap<>(columns.size() * 2);
-    for (int i = 0; i < columns.size(); i++) {
-      row.put(columns.get(i), values.get(i));
+  public List<DslogRecord> keep(List<DslogRecord> records, Exchange exchange) {
+    String text = exchange.getProperty(FILTER, "true", String.class).trim();
+    if (text.equals("true")) {
+      return records;
     }
-    return row;
+    CamelContext context = exchange.getContext();
+    Predicate filter =
+        filters.computeIfAbsent(
+            text,
+            t -> {
+              Predicate p = context.resolveLanguage("simple").createPredicate(t);
+              p.init(context);
+              return p;
+            });
+    Exchange one = new DefaultExchange(context);
+    List<DslogRecord> kept = new ArrayList<>(records.size());
+    for (DslogRecord r : records) {
+      one.getMessage().setBody(r);
+      if (filter.matches(one)) {
+        kept.add(r);
+      }
+    }
+    return kept;
   }
 
-  /** CSV rows of one event, in the column layout of {@code convert}. */
-  public List<Map<String, Object>> eventRows(DsEvent event, Exchange exchange) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (List<Object> row : exchange.getProperty(FORMATTER, EventsCsvWriter.class).rows(event)) {
-      rows.add(asRecord(EventsCsvWriter.ENTRY_COLUMNS, row));
+  /** Writes the CSV rows of the chunk in the body. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void write(List<?> items, Exchange exchange) throws IOException {
+    RowWriter writer = exchange.getProperty(DECODING, Decoding.class).writer();
+    for (Object item : items) {
+      writer.write(item);
     }
-    return rows;
-  }
-
-  /** Appends the marshalled CSV in the body to the derived file. */
-  public void append(Exchange exchange)
-      throws IOException, org.apache.camel.InvalidPayloadException {
-    // camel-csv wrote UTF-8 bytes; take them as they are
-    byte[] bytes = exchange.getMessage().getMandatoryBody(byte[].class);
-    exchange.getProperty(DERIVED, DerivedFile.class).append(bytes);
   }
 
   /**
-   * After the split: renames the derived file into place, records the decode, and makes the derived
-   * file the body for delivery.
+   * After the split: syncs and renames the derived file into place, records the decode, and makes
+   * the derived file the body for delivery.
    */
   public void complete(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
-    DerivedFile derived = exchange.getProperty(DERIVED, DerivedFile.class);
-    Path done = derived.complete();
-    Object reader = exchange.getProperty(READER);
-    String detail;
-    boolean truncated;
-    if (reader instanceof DslogReader r) {
-      detail = r.recordCount() + " records";
-      if (r.flaggedCount() > 0) {
-        detail += ", " + r.flaggedCount() + " with a PD block of unknown length";
-      }
-      truncated = r.truncated();
-      detail += truncation(truncated, r.leftoverBytes());
-      r.close();
-    } else {
-      DsEventsReader r = (DsEventsReader) reader;
-      truncated = r.truncated();
-      detail = r.eventCount() + " events" + truncation(truncated, r.leftoverBytes());
-      r.close();
-    }
+    Decoding<?> decoding = exchange.getProperty(DECODING, Decoding.class);
+    decoding.writer().flush();
+    Path done = decoding.file().complete();
+    LogReader<?> reader = decoding.reader();
+    reader.close();
+    String detail = reader.describe();
     long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
     ledger.decoded(
         id,
         DecoderVersion.VERSION,
         m.getHeader(IntakeHeaders.LOG_START, java.time.Instant.class),
         detail + " -> " + done.getFileName());
-    if (truncated) {
+    if (reader.truncated()) {
       // Nothing is thrown away: the complete part is delivered, and the file ends up failed.
       m.setHeader(
           TRUNCATED,
@@ -186,22 +178,20 @@ public final class DecodeSteps {
               + "; the complete part was decoded and delivered");
     }
     m.setHeader("CaravanDecoded", detail);
-    m.setHeader(ARTIFACT, exchange.getProperty(ARTIFACT));
-    m.setHeader(ARTIFACT_SHA256, derived.sha256());
+    m.setHeader(ARTIFACT, decoding.artifact());
+    m.setHeader(ARTIFACT_SHA256, decoding.file().sha256());
     m.setBody(done.toFile());
   }
 
   /** The decode failed: drop the partial derived file, record why, keep the raw file. */
   public void failed(Exchange exchange) throws IOException {
     Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-    DerivedFile derived = exchange.getProperty(DERIVED, DerivedFile.class);
-    if (derived != null) {
-      derived.close();
-    }
-    if (exchange.getProperty(READER) instanceof AutoCloseable c) {
+    Decoding<?> decoding = exchange.getProperty(DECODING, Decoding.class);
+    if (decoding != null) {
+      decoding.file().close();
       try {
-        c.close();
-      } catch (Exception ignored) {
+        decoding.reader().close();
+      } catch (IOException ignored) {
         // closing a read-only file cannot lose anything
       }
     }
@@ -211,17 +201,48 @@ public final class DecodeSteps {
     LOG.warn("decode failed, raw file kept: {}", message);
   }
 
-  private static String truncation(boolean truncated, int leftover) {
-    return truncated ? " (truncated: " + leftover + " bytes after the last complete one)" : "";
+  private static File landed(Exchange exchange) {
+    return exchange.getMessage().getBody(File.class);
   }
 
-  private void startDerived(
-      Exchange exchange, File raw, String name, String artifact, List<String> header)
+  private static String name(Exchange exchange) {
+    return exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class);
+  }
+
+  /** The derived file beside the landed one; the reader is closed if it cannot be made. */
+  private static DerivedFile derived(Exchange exchange, String artifact, LogReader<?> reader)
       throws IOException {
-    DerivedFile derived = new DerivedFile(raw.toPath().resolveSibling(derivedName(name, artifact)));
-    derived.append(
-        (CsvFormats.CARAVAN.format(header.toArray()) + "\n").getBytes(StandardCharsets.UTF_8));
-    exchange.setProperty(DERIVED, derived);
-    exchange.setProperty(ARTIFACT, artifact);
+    try {
+      return new DerivedFile(
+          landed(exchange).toPath().resolveSibling(derivedName(name(exchange), artifact)));
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /** The reader's items, {@link #chunk} at a time, each passed to {@code tap} as it is read. */
+  private <T> Iterator<List<T>> chunks(LogReader<T> reader, Consumer<T> tap) {
+    Iterator<T> items = reader.iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return items.hasNext();
+      }
+
+      @Override
+      public List<T> next() {
+        if (!items.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        List<T> list = new ArrayList<>(chunk);
+        while (list.size() < chunk && items.hasNext()) {
+          T item = items.next();
+          tap.accept(item);
+          list.add(item);
+        }
+        return list;
+      }
+    };
   }
 }

@@ -1,12 +1,16 @@
 package dev.caravan.decode;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,14 +18,16 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * A file derived from a raw one (a CSV), written under a temporary name and renamed into place when
- * complete, hashed on the way. Shared by the split's sub-exchanges through an exchange property.
+ * A file derived from a raw one (a CSV, a summary), written under a temporary name, hashed on the
+ * way, and, when complete, synced to disk and renamed into place: the ledger records it only after
+ * {@link #complete()} returns, so a power cut cannot leave a recorded file that is not there.
  */
 public final class DerivedFile implements AutoCloseable {
 
   private final Path target;
   private final Path temp;
   private final MessageDigest digest;
+  private final FileChannel channel;
   private final OutputStream out;
   private long size;
   private String sha256;
@@ -36,9 +42,10 @@ public final class DerivedFile implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+    this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     this.out =
         new DigestOutputStream(
-            new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16), digest);
+            new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), digest);
   }
 
   public synchronized void append(byte[] bytes) throws IOException {
@@ -46,8 +53,32 @@ public final class DerivedFile implements AutoCloseable {
     size += bytes.length;
   }
 
-  /** Closes and renames into place; returns the final path. */
+  /** The file as a stream for a writer; closing it does not complete or close the file. */
+  public OutputStream stream() {
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        size++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        size += len;
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.flush();
+      }
+    };
+  }
+
+  /** Syncs, closes and renames into place; returns the final path. */
   public synchronized Path complete() throws IOException {
+    out.flush();
+    channel.force(true);
     out.close();
     sha256 = HexFormat.of().formatHex(digest.digest());
     try {
@@ -55,7 +86,17 @@ public final class DerivedFile implements AutoCloseable {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
+    syncFolder(target.getParent());
     return target;
+  }
+
+  /** Makes a rename in {@code folder} durable (the folder's entry); a no-op where not supported. */
+  public static void syncFolder(Path folder) {
+    try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Windows cannot open a folder as a channel; its renames are journaled by NTFS
+    }
   }
 
   public long size() {

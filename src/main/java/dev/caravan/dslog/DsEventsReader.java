@@ -1,6 +1,5 @@
 package dev.caravan.dslog;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ import java.time.Instant;
  * and {@link #leftoverBytes()}; a negative or absurd text length throws {@link
  * DslogFormatException} after the entries before it were returned.
  */
-public final class DsEventsReader implements Closeable, Iterable<DsEvent> {
+public final class DsEventsReader implements LogReader<DsEvent> {
 
   /** Longest text accepted for one entry; the largest seen is 21,721 bytes. */
   public static final int MAX_TEXT_BYTES = 16 * 1024 * 1024;
@@ -64,6 +63,7 @@ public final class DsEventsReader implements Closeable, Iterable<DsEvent> {
   }
 
   /** The next entry, or null at the end of the file. */
+  @Override
   public DsEvent next() throws IOException {
     if (done) {
       return null;
@@ -124,6 +124,16 @@ public final class DsEventsReader implements Closeable, Iterable<DsEvent> {
 
   public int eventCount() {
     return count;
+  }
+
+  @Override
+  public int count() {
+    return count;
+  }
+
+  @Override
+  public String describe() {
+    return count + " events" + truncation();
   }
 
   /** True when the file ended inside an entry. */

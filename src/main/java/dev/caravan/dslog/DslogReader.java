@@ -1,6 +1,5 @@
 package dev.caravan.dslog;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import java.util.Iterator;
  * file throws {@link DslogFormatException} ({@link DslogFormatException.Problem#CORRUPT}) after the
  * records before it were returned.
  */
-public final class DslogReader implements Closeable, Iterable<DslogRecord> {
+public final class DslogReader implements LogReader<DslogRecord> {
 
   private static final int COMMON = 10;
   private static final int V3_RECORD = 35;
@@ -71,6 +70,7 @@ public final class DslogReader implements Closeable, Iterable<DslogRecord> {
   }
 
   /** The next record, or null at the end of the file. */
+  @Override
   public DslogRecord next() throws IOException {
     if (done) {
       return null;
@@ -260,6 +260,20 @@ public final class DslogReader implements Closeable, Iterable<DslogRecord> {
   /** Records returned so far. */
   public int recordCount() {
     return count;
+  }
+
+  @Override
+  public int count() {
+    return count;
+  }
+
+  @Override
+  public String describe() {
+    String d = count + " records";
+    if (flaggedCount > 0) {
+      d += ", " + flaggedCount + " with a PD block of unknown length";
+    }
+    return d + truncation();
   }
 
   /** Records whose PD block had an unknown length and was skipped. */

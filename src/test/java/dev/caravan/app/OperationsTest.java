@@ -78,7 +78,7 @@ class OperationsTest {
       throws Exception {
     Route before = app.context().getRoute("decode-dslog");
     String yaml = Files.readString(app.routes.resolve("process.camel.yaml"));
-    assertThat(yaml).contains("simple: \"{{caravan.decode.filter}}\"");
+    assertThat(yaml).contains("constant: \"{{caravan.decode.filter}}\"");
     // an operator keeps only the records where the robot is enabled
     save.save(yaml.replace("{{caravan.decode.filter}}", "${body.robotDisabled} == false"));
     await(

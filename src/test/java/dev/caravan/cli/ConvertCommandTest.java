@@ -74,6 +74,42 @@ class ConvertCommandTest {
   }
 
   @Test
+  void columnsPicksAndOrdersTheColumnsOfTheFullCsv() throws IOException {
+    Path log = Samples.dslog(Samples.MIXED);
+    assertThat(
+            CaravanCommand.execute(
+                "convert", log.toString(), "--out", tmp.resolve("all").toString(), "--no-summary"))
+        .isZero();
+    // a file name with a comma: the file column is the one field that needs quotes
+    Path named = Files.copy(log, tmp.resolve("q,1.dslog"));
+    List<String> chosen = List.of("pd_total_a", "file", "time_utc", "battery_v", "pd_ch23");
+    assertThat(
+            CaravanCommand.execute(
+                "convert",
+                named.toString(),
+                "--out",
+                tmp.resolve("cut").toString(),
+                "--no-summary",
+                "--columns",
+                String.join(",", chosen)))
+        .isZero();
+    List<CSVRecord> all = csv(tmp.resolve("all/" + Samples.MIXED + ".csv"), DslogCsvWriter.COLUMNS);
+    List<CSVRecord> cut = csv(tmp.resolve("cut/q,1.csv"), chosen);
+    assertThat(cut).hasSameSizeAs(all);
+    for (int i = 0; i < all.size(); i++) {
+      for (String c : chosen) {
+        String want = c.equals("file") ? "q,1.dslog" : all.get(i).get(c);
+        assertThat(cut.get(i).get(c)).as("row %d %s", i, c).isEqualTo(want);
+      }
+    }
+    assertThat(
+            CaravanCommand.execute(
+                "convert", log.toString(), "--out", tmp.toString(), "--columns", "volts"))
+        .isEqualTo(2);
+    assertThat(err()).contains("no column 'volts'");
+  }
+
+  @Test
   void convertsTheSamplesFolderKeepingItsLayout() throws IOException {
     Path outDir = tmp.resolve("out");
     int code =
