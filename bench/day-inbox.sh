@@ -40,6 +40,7 @@ ticks=$(getconf CLK_TCK)
 cpu_of() { awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
 mkdir -p "$work/app/inbox"
+touch "$work/app/app.log"
 cd "$work/app"
 CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_POLL_INTERVAL=200 CARAVAN_DELIVER_POLL_INTERVAL=200 \
   CAMEL_MANAGEMENT_ENABLED=false java $JAVA_OPTS ${APP_OPTS:-} -jar "$jar" > app.log 2>&1 &

@@ -92,16 +92,15 @@ PY
 export RCLONE_CONFIG_SFTPB_TYPE=sftp RCLONE_CONFIG_SFTPB_HOST=127.0.0.1 RCLONE_CONFIG_SFTPB_PORT=2222 \
   RCLONE_CONFIG_SFTPB_USER=$user RCLONE_CONFIG_SFTPB_KEY_FILE="$work/ssh/client" \
   RCLONE_CONFIG_SFTPB_KNOWN_HOSTS_FILE="$work/ssh/known_hosts"
-# rclone checks each SFTP copy with md5sum on the server only when asked (BENCH_RCLONE_VERIFY=yes);
-# on S3 it always does: a HEAD after each PUT, the ETag compared with the file's MD5
-if [ "${BENCH_RCLONE_VERIFY:-no}" = yes ]; then verify_word="verified"; else
-  export RCLONE_CONFIG_SFTPB_DISABLE_HASHCHECK=true; verify_word="no verify"; fi
+# rclone checks each SFTP copy with md5sum on the server (it needs a shell there: with
+# BENCH_SFTP_SHELL=no it cannot, and says so); RCLONE_CONFIG_SFTPB_DISABLE_HASHCHECK=true turns that
+# off. On S3 it always checks: a HEAD after each PUT, the ETag compared with the file's MD5.
 export RCLONE_CONFIG_S3B_TYPE=s3 RCLONE_CONFIG_S3B_PROVIDER=Other RCLONE_CONFIG_S3B_ENDPOINT=http://127.0.0.1:$s3port \
   RCLONE_CONFIG_S3B_ACCESS_KEY_ID=bench RCLONE_CONFIG_S3B_SECRET_ACCESS_KEY=bench-secret RCLONE_CONFIG_S3B_FORCE_PATH_STYLE=true
 
 now() { date +%s.%N; }
 report() { # name set seconds files bytes
-  printf '%-28s %-6s %8.2f s %8.1f files/s %8.1f MiB/s\n' "$1" "$2" "$3" "$(echo "$4 / $3" | bc -l)" "$(echo "$5 / 1048576 / $3" | bc -l)"
+  printf '%-34s %-6s %8.2f s %8.1f files/s %8.1f MiB/s\n' "$1" "$2" "$3" "$(echo "$4 / $3" | bc -l)" "$(echo "$5 / 1048576 / $3" | bc -l)"
 }
 
 wait_verified() { # destination dir count
@@ -122,14 +121,17 @@ server_cpu() { # remote or destination: sshd or S3Proxy
 }
 # (`times` in this shell, not in a $(…) subshell, which has children of its own)
 children_cpu() { tail -1 "$1" | awk '{split($1, u, /[ms]/); split($2, y, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + y[1] * 60 + y[2]}'; }
-cpu_line() { # client server wall: both cores are shared by clients and servers, so CPU is the budget
-  printf '   CPU: client %.2f s, servers %.2f s, together %.2f of the 2 cores over the run\n' "$1" "$2" "$(echo "($1 + $2) / $3" | bc -l)"
+cpu_line() { # client server wall files: both cores are shared by clients and servers, so CPU is the budget
+  for v in "$1" "$2"; do
+    if [ "$(echo "$v < 0" | bc)" = 1 ]; then echo "   CPU accounting error: $v s (a process was missed)"; exit 1; fi
+  done
+  printf '   CPU: client %.2f s (%.2f ms/file), server %.2f s (%.2f ms/file), together %.2f of the 2 cores\n' \
+    "$1" "$(echo "1000 * $1 / $4" | bc -l)" "$2" "$(echo "1000 * $2 / $4" | bc -l)" "$(echo "($1 + $2) / $3" | bc -l)"
 }
 
 # BENCH_PROFILE=1: CPU seconds used during the timed part, per JVM thread (jstack) and by the
 # servers' processes (sshd sessions with the commands they ran, S3Proxy), in /tmp/bench-logs
 cpu_snapshot() { # jvm-pid before|after name
-  local java_pid; java_pid=$(pgrep -f "caravan.jar" -n)
   jstack "$java_pid" > "/tmp/bench-logs/jstack-$3-$2.txt"
   for p in $(pgrep sshd) $(pgrep -f s3proxy.jar) "$java_pid"; do
     [ -r "/proc/$p/stat" ] && echo "$p $(awk '{print $2}' "/proc/$p/stat") $(cpu_of "$p")"
@@ -139,8 +141,7 @@ cpu_snapshot() { # jvm-pid before|after name
 # a service between two bursts of files: the JIT compilers finish the work the warm-up gave them
 # (with both cores busy they fall far behind); waits until they used < 50 ms CPU in a second, 60 s at most
 settle_jit() {
-  local java_pid last=-1 now_cpu
-  java_pid=$(pgrep -f "caravan.jar" -n)
+  local last=-1 now_cpu
   for _ in $(seq 60); do
     now_cpu=0
     for t in /proc/"$java_pid"/task/*; do
@@ -165,9 +166,11 @@ caravan() { # destination set
     CARAVAN_S3_PREFIX="caravan-$set" CARAVAN_S3_PATH_STYLE=true CARAVAN_S3_ACCESS_KEY=bench \
     CARAVAN_S3_SECRET_KEY=bench-secret CARAVAN_S3_PART_SIZE=16777216 \
     java -Xmx256m ${JAVA_OPTS:-} -jar "$root/target/caravan.jar" > app.log 2>&1) &
-  local pid=$!
+  local pid=$! # env execs java: this is the JVM
   pids+=("$pid") # stopped by cleanup too, whichever way the script ends
+  [ "$(cat /proc/$pid/comm)" = java ] || { echo "the app's pid $pid is not the JVM"; exit 1; }
   until grep -q "Consumer started: file://inbox" "$dir/app.log" 2>/dev/null; do sleep 0.1; done
+  java_pid=$pid
   local warm; warm=$(ls "$work/warm" | wc -l)
   if [ "$warm" -gt 0 ]; then
     cp "$work/warm"/* "$dir/inbox/"
@@ -175,34 +178,48 @@ caravan() { # destination set
     settle_jit
   fi
   [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" before "$dest-$set"
-  local s0 j0; s0=$(server_cpu "$dest"); j0=$(cpu_of "$(pgrep -f caravan.jar -n)")
+  local s0 j0; s0=$(server_cpu "$dest"); j0=$(cpu_of "$pid")
   local t0; t0=$(now)
   cp "$work/$set"/* "$dir/inbox/"
   wait_verified "$dest" "$dir" $((warm + n))
   local t1; t1=$(now)
-  local s1 j1; s1=$(server_cpu "$dest"); j1=$(cpu_of "$(pgrep -f caravan.jar -n)")
+  local s1 j1; s1=$(server_cpu "$dest"); j1=$(cpu_of "$pid")
   [ -n "${BENCH_PROFILE:-}" ] && cpu_snapshot "$pid" after "$dest-$set"
-  local rss; rss=$(awk '/VmHWM/ {print $2}' /proc/$(pgrep -f "caravan.jar" -n)/status)
+  local rss; rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   kill $pid; wait $pid || true
-  report "caravan -> $dest (verified)" "$set" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$set" | cut -f1)"
+  local secs; secs=$(echo "$t1 - $t0" | bc -l)
+  report "caravan -> $dest (verified)" "$set" "$secs" "$n" "$(du -sb "$work/$set" | cut -f1)"
   echo "   peak RSS of the JVM: $((rss / 1024)) MiB"
-  cpu_line "$(echo "$j1 - $j0" | bc -l)" "$(echo "$s1 - $s0" | bc -l)" "$(echo "$t1 - $t0" | bc -l)"
+  cpu_line "$(echo "$j1 - $j0" | bc -l)" "$(echo "$s1 - $s0" | bc -l)" "$secs" "$n"
+  printf '   ratio to rclone verified: %.2f (files/s over files/s, same run)\n' "$(echo "$rclone_secs / $secs" | bc -l)"
 }
 
-rclone_copy() { # remote set label
-  local n; n=$(ls "$work/$2" | wc -l)
-  local s0; s0=$(server_cpu "$1"); times > "$work/times-before"
+rclone_copy() { # remote set label [VAR=value...]: the set copied to its own folder, timed
+  local remote=$1 set=$2 label=$3 tag; shift 3
+  tag=$(echo "$label" | tr -c 'a-z\n' '-')
+  local n; n=$(ls "$work/$set" | wc -l)
+  local s0; s0=$(server_cpu "$remote"); times > "$work/times-before"
   local t0; t0=$(now)
-  rclone copy --transfers 4 "$work/$2" "${1}rclone-$2"
+  env "$@" rclone copy --transfers 4 "$work/$set" "${remote}rclone-$set-$tag"
   local t1; t1=$(now)
   times > "$work/times-after"
-  report "rclone -> $1 ($3)" "$2" "$(echo "$t1 - $t0" | bc -l)" "$n" "$(du -sb "$work/$2" | cut -f1)"
-  cpu_line "$(echo "$(children_cpu "$work/times-after") - $(children_cpu "$work/times-before")" | bc -l)" "$(echo "$(server_cpu "$1") - $s0" | bc -l)" "$(echo "$t1 - $t0" | bc -l)"
+  local secs; secs=$(echo "$t1 - $t0" | bc -l)
+  report "rclone -> ${remote%%:*} ($label)" "$set" "$secs" "$n" "$(du -sb "$work/$set" | cut -f1)"
+  cpu_line "$(echo "$(children_cpu "$work/times-after") - $(children_cpu "$work/times-before")" | bc -l)" "$(echo "$(server_cpu "$remote") - $s0" | bc -l)" "$secs" "$n"
+  last_rclone_secs=$secs
 }
 
 for set in ${1:-small large}; do
   for dest in ${2:-sftp s3}; do
-    if [ "$dest" = sftp ]; then rclone_copy "sftpb:$remote/" "$set" "$verify_word"; else rclone_copy s3b:bench/ "$set" "ETag checked"; fi
+    if [ "$dest" = sftp ]; then
+      # the main figure: verified against verified; then rclone without its check
+      rclone_copy "sftpb:$remote/" "$set" "md5sum checked"
+      rclone_secs=$last_rclone_secs
+      rclone_copy "sftpb:$remote/" "$set" "no check" RCLONE_CONFIG_SFTPB_DISABLE_HASHCHECK=true
+    else
+      rclone_copy s3b:bench/ "$set" "ETag checked"
+      rclone_secs=$last_rclone_secs
+    fi
     caravan "$dest" "$set"
   done
 done
