@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 copies=${1:-25}
 runs=${2:-1}
 export JAVA_OPTS=${JAVA_OPTS:--Xmx128m}
+# JAVA: another JDK for both, e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+java=${JAVA:-java}
 [ -f target/caravan.jar ] || mvn -B -q package -DskipTests
 jar=$(pwd)/target/caravan.jar
 work=$(mktemp -d)
@@ -35,7 +37,7 @@ for name in sorted(os.listdir(src)):
         open(os.path.join(out, f"{base} d{i:02d}{ext}"), "wb").write(b)
 PY
 files=$(find "$work/day" -type f | wc -l)
-echo "day set: $files files, $(du -sb "$work/day" | cut -f1) bytes; JAVA_OPTS=$JAVA_OPTS"
+echo "day set: $files files, $(du -sb "$work/day" | cut -f1) bytes; $("$java" -version 2>&1 | head -1), JAVA_OPTS=$JAVA_OPTS"
 ticks=$(getconf CLK_TCK)
 cpu_of() { awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
@@ -43,12 +45,12 @@ mkdir -p "$work/app/inbox"
 touch "$work/app/app.log"
 cd "$work/app"
 CARAVAN_INTAKE_MIN_AGE=200 CARAVAN_INTAKE_POLL_INTERVAL=200 CARAVAN_DELIVER_POLL_INTERVAL=200 \
-  CAMEL_MANAGEMENT_ENABLED=false java $JAVA_OPTS ${APP_OPTS:-} -jar "$jar" > app.log 2>&1 &
+  CAMEL_MANAGEMENT_ENABLED=false "$java" $JAVA_OPTS ${APP_OPTS:-} -jar "$jar" > app.log 2>&1 &
 pid=$!
 until grep -q "Apache Camel .* started" app.log; do sleep 0.2; done
 for r in $(seq 1 "$runs"); do
   rm -rf "$work/out"
-  t=$( { /usr/bin/time -f "%e %U %S" java $JAVA_OPTS -jar "$jar" convert "$work/day" --out "$work/out" --quiet >/dev/null; } 2>&1 | tail -1)
+  t=$( { /usr/bin/time -f "%e %U %S" "$java" $JAVA_OPTS -jar "$jar" convert "$work/day" --out "$work/out" --quiet >/dev/null; } 2>&1 | tail -1)
   read -r cwall cuser csys <<<"$t"
   # each run its own copy of the day set, renamed, so the app sees new files (and new bytes: one
   # byte of the header's fraction differs per run)

@@ -168,8 +168,8 @@ caravan() { # destination set
     java -Xmx256m ${JAVA_OPTS:-} -jar "$root/target/caravan.jar" > app.log 2>&1) &
   local pid=$! # env execs java: this is the JVM
   pids+=("$pid") # stopped by cleanup too, whichever way the script ends
-  [ "$(cat /proc/$pid/comm)" = java ] || { echo "the app's pid $pid is not the JVM"; exit 1; }
   until grep -q "Consumer started: file://inbox" "$dir/app.log" 2>/dev/null; do sleep 0.1; done
+  [ "$(cat /proc/$pid/comm)" = java ] || { echo "the app's pid $pid is not the JVM"; exit 1; }
   java_pid=$pid
   local warm; warm=$(ls "$work/warm" | wc -l)
   if [ "$warm" -gt 0 ]; then

@@ -2,7 +2,7 @@ package dev.caravan.bench;
 
 import dev.caravan.convert.ConversionResult;
 import dev.caravan.convert.LogConverter;
-import dev.caravan.convert.LogKind;
+import dev.caravan.dslog.LogKind;
 import dev.caravan.insight.LogSummary;
 import dev.caravan.insight.MatchInfo;
 import java.io.IOException;

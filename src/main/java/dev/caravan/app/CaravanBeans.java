@@ -12,6 +12,7 @@ import dev.caravan.deliver.S3Destination;
 import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
 import dev.caravan.deliver.SftpVerifier;
+import dev.caravan.intake.FileOutcome;
 import dev.caravan.intake.IntakeGate;
 import dev.caravan.intake.Landing;
 import dev.caravan.intake.drive.DriveClients;

@@ -1,5 +1,6 @@
 package dev.caravan.app;
 
+import dev.caravan.intake.FileOutcome;
 import dev.caravan.intake.IntakeGate;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;

@@ -1,8 +1,8 @@
 package dev.caravan.cli;
 
 import dev.caravan.app.Settings;
+import dev.caravan.files.Sha256;
 import dev.caravan.intake.IntakeGate;
-import dev.caravan.intake.Landing;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
@@ -66,7 +66,7 @@ final class DryRun {
           if (name.startsWith(".") || !names.takes(name)) {
             continue;
           }
-          String sha = Landing.sha256(f);
+          String sha = Sha256.of(f);
           boolean taken = ledger != null && ledger.contains(new FileKey("local", relative, sha));
           if (taken) {
             known++;

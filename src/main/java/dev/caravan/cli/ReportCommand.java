@@ -1,8 +1,8 @@
 package dev.caravan.cli;
 
 import dev.caravan.app.Settings;
-import dev.caravan.convert.LogKind;
-import dev.caravan.decode.DerivedFile;
+import dev.caravan.dslog.LogKind;
+import dev.caravan.files.DerivedFile;
 import dev.caravan.insight.InsightSettings;
 import dev.caravan.insight.LogReading;
 import dev.caravan.insight.MatchInfo;

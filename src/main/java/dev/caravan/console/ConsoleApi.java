@@ -1,12 +1,12 @@
 package dev.caravan.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.app.FileOutcome;
 import dev.caravan.insight.InsightSteps;
 import dev.caravan.insight.LogReading;
 import dev.caravan.insight.PowerSeries;
 import dev.caravan.insight.Season;
 import dev.caravan.insight.SeasonTable;
+import dev.caravan.intake.FileOutcome;
 import dev.caravan.intake.IntakeGate;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;

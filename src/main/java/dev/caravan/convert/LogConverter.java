@@ -8,6 +8,7 @@ import dev.caravan.dslog.DsEventsReader;
 import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
+import dev.caravan.dslog.LogKind;
 import dev.caravan.dslog.LogReader;
 import dev.caravan.insight.MatchInfo;
 import dev.caravan.insight.PowerTally;

@@ -10,8 +10,9 @@ import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
 import dev.caravan.dslog.LogReader;
+import dev.caravan.files.DerivedFile;
+import dev.caravan.files.FileHeaders;
 import dev.caravan.insight.PowerTally;
-import dev.caravan.intake.IntakeHeaders;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
 import java.io.IOException;
@@ -47,10 +48,6 @@ public final class DecodeSteps {
 
   /** Exchange properties shared with the split's sub-exchanges. */
   public static final String DECODING = "CaravanDecoding",
-      ARTIFACT = "CaravanArtifact",
-      ARTIFACT_SHA256 = "CaravanArtifactSha256",
-      TRUNCATED = "CaravanTruncated",
-      TALLY = "CaravanTally",
       /** The route's record filter, a Simple predicate ({@code caravan.decode.filter}). */
       FILTER = "CaravanRecordFilter",
       /** The route's CSV columns ({@code caravan.decode.columns}), blank for all. */
@@ -72,29 +69,20 @@ public final class DecodeSteps {
     this.chunk = chunk;
   }
 
-  /**
-   * {@code NAME.dslog} → {@code NAME.v1.csv}; {@code NAME.dsevents} → {@code NAME.v1.events.csv}.
-   */
-  public static String derivedName(String rawName, String artifact) {
-    int dot = rawName.lastIndexOf('.');
-    String base = dot > 0 ? rawName.substring(0, dot) : rawName;
-    return base + ".v" + DecoderVersion.VERSION + "." + artifact;
-  }
-
   /** One log being decoded: its reader, the CSV file and the writer of its rows. */
   private record Decoding<T>(
       LogReader<T> reader, DerivedFile file, RowWriter<T> writer, String artifact) {}
 
   /**
    * The records of the landed {@code .dslog} in the body, in chunks, for a streaming split. Each
-   * record is tallied for the insight summary ({@link #TALLY}) as it is read: the same pass, and
-   * every record, whatever the filter keeps for the CSV.
+   * record is tallied for the insight summary ({@link FileHeaders#TALLY}) as it is read: the same
+   * pass, and every record, whatever the filter keeps for the CSV.
    */
   public Iterator<List<DslogRecord>> openDslog(Exchange exchange) throws IOException {
     List<String> columns = DslogCsvWriter.columns(exchange.getProperty(COLUMNS, String.class));
     DslogReader reader = DslogReader.open(landed(exchange).toPath());
     PowerTally tally = new PowerTally();
-    exchange.setProperty(TALLY, tally);
+    exchange.setProperty(FileHeaders.TALLY, tally);
     DerivedFile file = derived(exchange, "csv", reader);
     DslogCsvWriter writer = new DslogCsvWriter(file.stream(), name(exchange), columns);
     exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "csv"));
@@ -162,24 +150,24 @@ public final class DecodeSteps {
     LogReader<?> reader = decoding.reader();
     reader.close();
     String detail = reader.describe();
-    long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
+    long id = m.getHeader(FileHeaders.FILE_ID, Long.class);
     ledger.decoded(
         id,
         DecoderVersion.VERSION,
-        m.getHeader(IntakeHeaders.LOG_START, java.time.Instant.class),
+        m.getHeader(FileHeaders.LOG_START, java.time.Instant.class),
         detail + " -> " + done.getFileName());
     if (reader.truncated()) {
       // Nothing is thrown away: the complete part is delivered, and the file ends up failed.
       m.setHeader(
-          TRUNCATED,
-          m.getHeader(IntakeHeaders.SOURCE_PATH)
+          FileHeaders.TRUNCATED,
+          m.getHeader(FileHeaders.SOURCE_PATH)
               + " is truncated: "
               + detail
               + "; the complete part was decoded and delivered");
     }
     m.setHeader("CaravanDecoded", detail);
-    m.setHeader(ARTIFACT, decoding.artifact());
-    m.setHeader(ARTIFACT_SHA256, decoding.file().sha256());
+    m.setHeader(FileHeaders.ARTIFACT, decoding.artifact());
+    m.setHeader(FileHeaders.ARTIFACT_SHA256, decoding.file().sha256());
     m.setBody(done.toFile());
   }
 
@@ -196,7 +184,7 @@ public final class DecodeSteps {
       }
     }
     String message = cause == null ? "unknown decode failure" : cause.getMessage();
-    long id = exchange.getMessage().getHeader(IntakeHeaders.FILE_ID, Long.class);
+    long id = exchange.getMessage().getHeader(FileHeaders.FILE_ID, Long.class);
     ledger.failed(id, message);
     LOG.warn("decode failed, raw file kept: {}", message);
   }
@@ -206,7 +194,7 @@ public final class DecodeSteps {
   }
 
   private static String name(Exchange exchange) {
-    return exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class);
+    return exchange.getMessage().getHeader(FileHeaders.NAME, String.class);
   }
 
   /** The derived file beside the landed one; the reader is closed if it cannot be made. */
@@ -214,7 +202,7 @@ public final class DecodeSteps {
       throws IOException {
     try {
       return new DerivedFile(
-          landed(exchange).toPath().resolveSibling(derivedName(name(exchange), artifact)));
+          landed(exchange).toPath().resolveSibling(DerivedFile.name(name(exchange), artifact)));
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;

@@ -1,6 +1,7 @@
 package dev.caravan.deliver;
 
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Layout;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.Delivery;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
@@ -49,7 +50,7 @@ public final class ArchiveDestination implements Destination {
           if (!Files.exists(target)) {
             return Placement.Found.NOTHING;
           }
-          return Landing.sha256(target).equals(sha)
+          return Sha256.of(target).equals(sha)
               ? Placement.Found.SAME_BYTES
               : Placement.Found.OTHER_BYTES;
         });
@@ -60,7 +61,7 @@ public final class ArchiveDestination implements Destination {
     Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
     String target = exchange.getMessage().getHeader(TARGET, String.class);
     Path written = root.resolve(target);
-    String actual = Files.exists(written) ? Landing.sha256(written) : "(missing)";
+    String actual = Files.exists(written) ? Sha256.of(written) : "(missing)";
     if (!actual.equals(d.sha256())) {
       throw new VerificationException(
           "read-back of " + written + " gave SHA-256 " + actual + ", expected " + d.sha256());

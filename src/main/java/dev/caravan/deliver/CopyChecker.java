@@ -1,6 +1,6 @@
 package dev.caravan.deliver;
 
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public final class CopyChecker implements AutoCloseable {
           if (!Files.exists(copy)) {
             return Optional.of("missing: " + copy);
           }
-          actual = Landing.sha256(copy);
+          actual = Sha256.of(copy);
         }
         case SftpVerifier.EXEC_SHA256, SftpVerifier.EXEC_OPENSSL, SftpVerifier.READ_BACK -> {
           Optional<SftpVerifier.Copy> copy =

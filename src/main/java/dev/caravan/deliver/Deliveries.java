@@ -1,7 +1,6 @@
 package dev.caravan.deliver;
 
-import dev.caravan.decode.DecodeSteps;
-import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.files.FileHeaders;
 import dev.caravan.ledger.Delivery;
 import dev.caravan.ledger.DeliveryQueue;
 import java.io.File;
@@ -40,19 +39,19 @@ public final class Deliveries {
   public void queue(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
     File file = m.getBody(File.class);
-    String artifact = m.getHeader(DecodeSteps.ARTIFACT, "raw", String.class);
+    String artifact = m.getHeader(FileHeaders.ARTIFACT, "raw", String.class);
     String sha =
         "raw".equals(artifact)
-            ? m.getHeader(IntakeHeaders.SHA256, String.class)
-            : m.getHeader(DecodeSteps.ARTIFACT_SHA256, String.class);
+            ? m.getHeader(FileHeaders.SHA256, String.class)
+            : m.getHeader(FileHeaders.ARTIFACT_SHA256, String.class);
     queue.enqueue(
-        m.getHeader(IntakeHeaders.FILE_ID, Long.class),
+        m.getHeader(FileHeaders.FILE_ID, Long.class),
         artifact,
         file.toPath(),
         file.getName(),
         sha,
         Files.size(file.toPath()),
-        m.getHeader(IntakeHeaders.LOG_START, Instant.class),
+        m.getHeader(FileHeaders.LOG_START, Instant.class),
         destinations.get());
   }
 

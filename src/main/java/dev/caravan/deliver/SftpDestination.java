@@ -1,5 +1,6 @@
 package dev.caravan.deliver;
 
+import dev.caravan.files.Layout;
 import dev.caravan.ledger.Delivery;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;

@@ -1,8 +1,7 @@
 package dev.caravan.insight;
 
-import dev.caravan.decode.DecodeSteps;
-import dev.caravan.decode.DerivedFile;
-import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.files.DerivedFile;
+import dev.caravan.files.FileHeaders;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
 import java.io.IOException;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The Java side of {@code routes/insight.camel.yaml}: a decoded log's summary (written as {@code
  * NAME.v1.summary.json} and recorded in the season table), late events files, and the batteries'
  * flags. The tally itself is made by the decode route's own pass over the records ({@link
- * DecodeSteps#TALLY}).
+ * FileHeaders#TALLY}).
  */
 public final class InsightSteps {
 
@@ -64,12 +63,12 @@ public final class InsightSteps {
    */
   public void summarize(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
-    PowerTally tally = exchange.getProperty(DecodeSteps.TALLY, PowerTally.class);
-    String name = m.getHeader(IntakeHeaders.NAME, String.class);
-    String source = m.getHeader(IntakeHeaders.SOURCE, String.class);
-    String sourcePath = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
-    Instant start = m.getHeader(IntakeHeaders.LOG_START, Instant.class);
-    Path landed = Path.of(m.getHeader(IntakeHeaders.LANDING_PATH, String.class));
+    PowerTally tally = exchange.getProperty(FileHeaders.TALLY, PowerTally.class);
+    String name = m.getHeader(FileHeaders.NAME, String.class);
+    String source = m.getHeader(FileHeaders.SOURCE, String.class);
+    String sourcePath = m.getHeader(FileHeaders.SOURCE_PATH, String.class);
+    Instant start = m.getHeader(FileHeaders.LOG_START, Instant.class);
+    Path landed = Path.of(m.getHeader(FileHeaders.LANDING_PATH, String.class));
     Path events = landedEvents(source, name, start);
     if (events == null && "local".equals(source)) {
       // taken in the same poll but not yet landed: the inbox's copy names the match just as well
@@ -77,9 +76,9 @@ public final class InsightSteps {
       events = sourceSibling(m.getHeader(Exchange.FILE_PARENT, String.class), name, ".dsevents");
     }
     LogSummary summary = summarize(name, tally, start, events, settings);
-    long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
+    long id = m.getHeader(FileHeaders.FILE_ID, Long.class);
     DerivedFile file =
-        new DerivedFile(landed.resolveSibling(DecodeSteps.derivedName(name, "summary.json")));
+        new DerivedFile(landed.resolveSibling(DerivedFile.name(name, "summary.json")));
     Path done;
     try (file) {
       file.append(summary.toJson());
@@ -89,8 +88,8 @@ public final class InsightSteps {
         new SeasonTable.Row(
             id, name, source, sourcePath, start, day(start), summary.info(), summary.tally()));
     ledger.event(id, "summarized", describe(summary));
-    m.setHeader(DecodeSteps.ARTIFACT, "summary.json");
-    m.setHeader(DecodeSteps.ARTIFACT_SHA256, file.sha256());
+    m.setHeader(FileHeaders.ARTIFACT, "summary.json");
+    m.setHeader(FileHeaders.ARTIFACT_SHA256, file.sha256());
     m.setBody(done.toFile());
     if (summary.info().battery() != null) {
       // the season's batteries are read again only when a log names one
@@ -104,10 +103,10 @@ public final class InsightSteps {
    */
   public void eventsArrived(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
-    String source = m.getHeader(IntakeHeaders.SOURCE, String.class);
-    String sourcePath = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
-    String logName = sibling(m.getHeader(IntakeHeaders.NAME, String.class), ".dslog");
-    Instant start = m.getHeader(IntakeHeaders.LOG_START, Instant.class);
+    String source = m.getHeader(FileHeaders.SOURCE, String.class);
+    String sourcePath = m.getHeader(FileHeaders.SOURCE_PATH, String.class);
+    String logName = sibling(m.getHeader(FileHeaders.NAME, String.class), ".dslog");
+    Instant start = m.getHeader(FileHeaders.LOG_START, Instant.class);
     if (logName == null || start == null) {
       return;
     }
@@ -119,7 +118,7 @@ public final class InsightSteps {
           && Math.abs(java.time.Duration.between(start, row.start()).toNanos()) < 1_000_000) {
         MatchInfo info =
             MatchInfo.read(
-                    Path.of(m.getHeader(IntakeHeaders.LANDING_PATH, String.class)),
+                    Path.of(m.getHeader(FileHeaders.LANDING_PATH, String.class)),
                     settings.batteryPattern())
                 .withBattery(settings.mappedBattery(row.start()));
         if (!info.equals(row.info())) {

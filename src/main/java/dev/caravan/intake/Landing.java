@@ -1,9 +1,11 @@
 package dev.caravan.intake;
 
-import dev.caravan.convert.LogKind;
-import dev.caravan.deliver.Layout;
 import dev.caravan.dslog.DslogHeader;
 import dev.caravan.dslog.DslogReader;
+import dev.caravan.dslog.LogKind;
+import dev.caravan.files.FileHeaders;
+import dev.caravan.files.Layout;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
@@ -15,10 +17,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -73,7 +72,7 @@ public final class Landing {
   public void identify(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
     File file = m.getBody(File.class);
-    String source = m.getHeader(IntakeHeaders.SOURCE, String.class);
+    String source = m.getHeader(FileHeaders.SOURCE, String.class);
     String relative =
         m.getHeader(Exchange.FILE_NAME, file.getName(), String.class)
             .replace(File.separatorChar, '/');
@@ -82,16 +81,16 @@ public final class Landing {
     String sha;
     long size;
     try (InputStream in = Files.newInputStream(file.toPath())) {
-      MessageDigest digest = sha256();
-      size = copy(in, OutputStream.nullOutputStream(), digest);
-      sha = HexFormat.of().formatHex(digest.digest());
+      MessageDigest digest = Sha256.digest();
+      size = Sha256.copy(in, OutputStream.nullOutputStream(), digest);
+      sha = Sha256.hex(digest);
     }
-    m.setHeader(IntakeHeaders.SOURCE_PATH, relative);
-    m.setHeader(IntakeHeaders.NAME, name);
-    m.setHeader(IntakeHeaders.SIZE, size);
-    m.setHeader(IntakeHeaders.SHA256, sha);
-    m.setHeader(IntakeHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
-    m.setHeader(IntakeHeaders.KEY, new FileKey(source, relative, sha).encode());
+    m.setHeader(FileHeaders.SOURCE_PATH, relative);
+    m.setHeader(FileHeaders.NAME, name);
+    m.setHeader(FileHeaders.SIZE, size);
+    m.setHeader(FileHeaders.SHA256, sha);
+    m.setHeader(FileHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
+    m.setHeader(FileHeaders.KEY, new FileKey(source, relative, sha).encode());
   }
 
   /**
@@ -102,13 +101,13 @@ public final class Landing {
   public void land(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
     File source = m.getBody(File.class);
-    String sha = m.getHeader(IntakeHeaders.SHA256, String.class);
+    String sha = m.getHeader(FileHeaders.SHA256, String.class);
     // one path element, whatever the source sends: the same rule as at the destinations
-    String name = Layout.safeName(m.getHeader(IntakeHeaders.NAME, String.class));
-    long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
+    String name = Layout.safeName(m.getHeader(FileHeaders.NAME, String.class));
+    long id = m.getHeader(FileHeaders.FILE_ID, Long.class);
     Path dir =
         landingDir
-            .resolve(m.getHeader(IntakeHeaders.SOURCE, String.class))
+            .resolve(m.getHeader(FileHeaders.SOURCE, String.class))
             .resolve(sha.substring(0, 2))
             .resolve(sha);
     Path target = dir.resolve(name);
@@ -119,9 +118,9 @@ public final class Landing {
         String copied;
         try (InputStream in = Files.newInputStream(source.toPath());
             OutputStream out = Files.newOutputStream(temp)) {
-          MessageDigest digest = sha256();
-          copy(in, out, digest);
-          copied = HexFormat.of().formatHex(digest.digest());
+          MessageDigest digest = Sha256.digest();
+          Sha256.copy(in, out, digest);
+          copied = Sha256.hex(digest);
         }
         if (!copied.equals(sha)) {
           throw new IOException(
@@ -133,16 +132,16 @@ public final class Landing {
       }
     }
     OptionalLong same = ledger.landed(id, target.toString(), sha);
-    m.setHeader(IntakeHeaders.LANDING_PATH, target.toString());
+    m.setHeader(FileHeaders.LANDING_PATH, target.toString());
     m.setHeader(
-        IntakeHeaders.LOG_START, logStart(target, m.getHeader(IntakeHeaders.KIND, String.class)));
+        FileHeaders.LOG_START, logStart(target, m.getHeader(FileHeaders.KIND, String.class)));
     if (same.isPresent()) {
       LOG.info(
           "{}: same content as ledger file {}; recorded as a duplicate, not delivered again",
-          m.getHeader(IntakeHeaders.SOURCE_PATH),
+          m.getHeader(FileHeaders.SOURCE_PATH),
           same.getAsLong());
     }
-    m.setHeader(IntakeHeaders.DUPLICATE, same.isPresent());
+    m.setHeader(FileHeaders.DUPLICATE, same.isPresent());
     m.setBody(target.toFile());
   }
 
@@ -167,35 +166,5 @@ public final class Landing {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target);
     }
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  /** Copies while hashing; returns the byte count. */
-  static long copy(InputStream in, OutputStream out, MessageDigest digest) throws IOException {
-    byte[] buf = new byte[64 * 1024];
-    long total = 0;
-    try (InputStream hashed = new DigestInputStream(in, digest)) {
-      for (int r; (r = hashed.read(buf)) > 0; ) {
-        out.write(buf, 0, r);
-        total += r;
-      }
-    }
-    return total;
-  }
-
-  /** SHA-256 of a file, hex. */
-  public static String sha256(Path file) throws IOException {
-    MessageDigest digest = sha256();
-    try (InputStream in = Files.newInputStream(file)) {
-      copy(in, OutputStream.nullOutputStream(), digest);
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -1,6 +1,6 @@
 package dev.caravan.ledger;
 
-import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.files.FileHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -28,10 +28,10 @@ public final class LedgerIdempotentRepository extends ServiceSupport
     var id =
         ledger.claim(
             k,
-            exchange.getMessage().getHeader(IntakeHeaders.NAME, String.class),
-            exchange.getMessage().getHeader(IntakeHeaders.SIZE, Long.class),
-            exchange.getMessage().getHeader(IntakeHeaders.KIND, String.class));
-    id.ifPresent(v -> exchange.getMessage().setHeader(IntakeHeaders.FILE_ID, v));
+            exchange.getMessage().getHeader(FileHeaders.NAME, String.class),
+            exchange.getMessage().getHeader(FileHeaders.SIZE, Long.class),
+            exchange.getMessage().getHeader(FileHeaders.KIND, String.class));
+    id.ifPresent(v -> exchange.getMessage().setHeader(FileHeaders.FILE_ID, v));
     return id.isPresent();
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.ledger.Watermarks;
 import dev.caravan.testing.Samples;
@@ -72,7 +72,7 @@ class CompletenessTest {
           .isEqualTo(day.stream().collect(Collectors.toMap(FileRow::name, FileRow::sha256)));
       for (JsonNode f : json.get("files")) {
         Path copy = app.archive.resolve(f.get("copies").get("raw").asText());
-        assertThat(Landing.sha256(copy)).isEqualTo(f.get("sha256").asText());
+        assertThat(Sha256.of(copy)).isEqualTo(f.get("sha256").asText());
       }
 
       // one marker per day with files, each verified at the archive; none at the dead server

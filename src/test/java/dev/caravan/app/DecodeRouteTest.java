@@ -3,8 +3,8 @@ package dev.caravan.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.convert.LogConverter;
-import dev.caravan.convert.LogKind;
 import dev.caravan.csv.DslogCsvWriter;
+import dev.caravan.dslog.LogKind;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.testing.Samples;
 import java.io.ByteArrayOutputStream;

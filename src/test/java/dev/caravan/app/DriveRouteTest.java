@@ -4,7 +4,7 @@ import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.csv.DslogCsvWriter;
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.testing.FakeDrive;
@@ -75,8 +75,8 @@ class DriveRouteTest {
       assertThat(app.files()).extracting(FileRow::source).containsOnly("drive");
       assertThat(app.files()).extracting(FileRow::state).containsOnly("DONE");
       Path day = app.archive.resolve("2022/02/26");
-      assertThat(Landing.sha256(day.resolve(Samples.CTRE + ".dslog")))
-          .isEqualTo(Landing.sha256(Samples.dslog(Samples.CTRE)));
+      assertThat(Sha256.of(day.resolve(Samples.CTRE + ".dslog")))
+          .isEqualTo(Sha256.of(Samples.dslog(Samples.CTRE)));
       assertThat(
               RouteAppContract.csvRows(
                   day.resolve(Samples.CTRE + ".v1.csv"), DslogCsvWriter.COLUMNS))
@@ -85,7 +85,7 @@ class DriveRouteTest {
       assertThat(d).hasSize(12); // 6 raw, 4 CSV, 2 events CSV
       assertThat(d).allSatisfy(r -> assertThat(r.state()).isEqualTo("VERIFIED"));
       for (DeliveryRow r : d) {
-        assertThat(Landing.sha256(app.archive.resolve(r.remotePath()))).isEqualTo(r.sha256());
+        assertThat(Sha256.of(app.archive.resolve(r.remotePath()))).isEqualTo(r.sha256());
       }
       assertThat(health(app).getState()).isEqualTo(HealthCheck.State.UP);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpVerifier;
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.testing.S3TestServer;
 import dev.caravan.testing.Samples;
@@ -89,9 +89,9 @@ class FanOutTest {
         assertThat(methods.get("s3")).containsOnly(S3Verifier.HEAD_SHA256_MD5);
         for (DeliveryRow x : d) {
           if (x.destination().equals("archive")) {
-            assertThat(Landing.sha256(app.archive.resolve(x.remotePath()))).isEqualTo(x.sha256());
+            assertThat(Sha256.of(app.archive.resolve(x.remotePath()))).isEqualTo(x.sha256());
           } else if (x.destination().equals("sftp")) {
-            assertThat(Landing.sha256(sftpRoot.resolve(x.remotePath()))).isEqualTo(x.sha256());
+            assertThat(Sha256.of(sftpRoot.resolve(x.remotePath()))).isEqualTo(x.sha256());
           }
         }
         List<S3Object> objects = new java.util.ArrayList<>();

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.files.Sha256;
 import dev.caravan.insight.InsightSteps;
 import dev.caravan.insight.LogSummary;
 import dev.caravan.insight.SeasonTable;
-import dev.caravan.intake.Landing;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.testing.Cli;
 import dev.caravan.testing.Samples;
@@ -100,7 +100,7 @@ class InsightRouteTest {
           app.deliveries().stream().filter(d -> d.artifact().equals("summary.json")).toList();
       assertThat(summaries).hasSize(3).allMatch(d -> d.state().equals("VERIFIED"));
       for (DeliveryRow d : summaries) {
-        assertThat(Landing.sha256(app.archive.resolve(d.remotePath()))).isEqualTo(d.sha256());
+        assertThat(Sha256.of(app.archive.resolve(d.remotePath()))).isEqualTo(d.sha256());
       }
 
       // the season table: a row per log, the weak battery's matches at 25 mΩ

@@ -3,8 +3,8 @@ package dev.caravan.app;
 import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caravan.files.Sha256;
 import dev.caravan.intake.IntakeGate;
-import dev.caravan.intake.Landing;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.testing.Samples;
 import java.io.OutputStream;
@@ -104,7 +104,7 @@ class IntakeLivenessTest {
       app.awaitFiles(3);
       FileRow whole = byPath(app.files(), "acquisition.bin");
       assertThat(whole.size()).isEqualTo(written);
-      assertThat(whole.sha256()).isEqualTo(Landing.sha256(growing));
+      assertThat(whole.sha256()).isEqualTo(Sha256.of(growing));
       assertThat(gate(app).unsettled()).isEmpty();
       assertThat(intakeHealth(app).getDetails()).doesNotContainKey("local.unsettled");
     }
@@ -128,7 +128,7 @@ class IntakeLivenessTest {
       List<FileRow> files = app.files();
       FileRow broken = byPath(files, odd);
       assertThat(broken.state()).isEqualTo("DONE");
-      assertThat(broken.sha256()).isEqualTo(Landing.sha256(Samples.dslog(Samples.NONE)));
+      assertThat(broken.sha256()).isEqualTo(Sha256.of(Samples.dslog(Samples.NONE)));
       assertThat(byPath(files, "good.dslog").state()).isEqualTo("DONE");
       // archived under a name that is one path element (the line break made safe)
       assertThat(app.archive.resolve("2022/03/01/match 12_replay.dslog")).exists();

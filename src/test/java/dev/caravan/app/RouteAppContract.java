@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.csv.EventsCsvWriter;
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.testing.Samples;
@@ -72,10 +72,10 @@ abstract class RouteAppContract {
       app.awaitFiles(2);
       assertThat(app.files()).extracting(FileRow::state).containsExactly("DONE", "DONE");
       Path day = app.archive.resolve("2022/02/26"); // the header time is 02:25 UTC on the 26th
-      assertThat(Landing.sha256(day.resolve(Samples.CTRE + ".dslog")))
-          .isEqualTo(Landing.sha256(Samples.dslog(Samples.CTRE)));
-      assertThat(Landing.sha256(day.resolve(Samples.CTRE + ".dsevents")))
-          .isEqualTo(Landing.sha256(Samples.dsevents(Samples.CTRE)));
+      assertThat(Sha256.of(day.resolve(Samples.CTRE + ".dslog")))
+          .isEqualTo(Sha256.of(Samples.dslog(Samples.CTRE)));
+      assertThat(Sha256.of(day.resolve(Samples.CTRE + ".dsevents")))
+          .isEqualTo(Sha256.of(Samples.dsevents(Samples.CTRE)));
       assertThat(csvRows(day.resolve(Samples.CTRE + ".v1.csv"), DslogCsvWriter.COLUMNS))
           .isEqualTo(12738);
       assertThat(
@@ -88,11 +88,11 @@ abstract class RouteAppContract {
       for (DeliveryRow row : d) {
         assertThat(row.state()).isEqualTo("VERIFIED");
         assertThat(row.verifyMethod()).isEqualTo("sha256-reread");
-        assertThat(row.sha256()).isEqualTo(Landing.sha256(app.archive.resolve(row.remotePath())));
+        assertThat(row.sha256()).isEqualTo(Sha256.of(app.archive.resolve(row.remotePath())));
       }
       // the raw copies are kept in landing
       for (FileRow f : app.files()) {
-        assertThat(Landing.sha256(Path.of(f.landingPath()))).isEqualTo(f.sha256());
+        assertThat(Sha256.of(Path.of(f.landingPath()))).isEqualTo(f.sha256());
         assertThat(f.decoderVersion()).isEqualTo("1");
         // the ledger keeps microseconds
         assertThat(f.logStart())
@@ -210,7 +210,7 @@ abstract class RouteAppContract {
       assertThat(byName(files, "notes.txt").kind()).isEqualTo("other");
       for (FileRow f : files) {
         // every raw file is kept in landing and archived, failed or not
-        assertThat(Landing.sha256(Path.of(f.landingPath()))).isEqualTo(f.sha256());
+        assertThat(Sha256.of(Path.of(f.landingPath()))).isEqualTo(f.sha256());
         assertThat(app.deliveries())
             .anyMatch(
                 d ->

@@ -3,7 +3,7 @@ package dev.caravan.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.deliver.S3Verifier;
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.testing.S3TestServer;
 import dev.caravan.testing.Samples;
@@ -111,7 +111,7 @@ class S3DeliveryTest {
           new Random(i).nextBytes(bytes);
           Path f = Files.createDirectories(app.inbox.resolve("robot" + i)).resolve("same.bin");
           Files.write(f, bytes);
-          shas.add(Landing.sha256(f));
+          shas.add(Sha256.of(f));
         }
         app.awaitFiles(n);
 
@@ -137,7 +137,7 @@ class S3DeliveryTest {
         S3Verifier admin = s3.admin("logs")) {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("logs").build());
       // another writer's object where the file's copy would go
-      String taken = dev.caravan.deliver.Layout.day(null) + "/taken.bin";
+      String taken = dev.caravan.files.Layout.day(null) + "/taken.bin";
       Path theirs = Files.writeString(tmp.resolve("theirs"), "another writer's bytes");
       admin
           .client()
@@ -159,7 +159,7 @@ class S3DeliveryTest {
         assertThat(d.state()).isEqualTo("VERIFIED");
         assertThat(d.remotePath()).isEqualTo(taken.replace("taken.bin", "taken (2).bin"));
         assertThat(sha256Of(admin, "logs", d.remotePath())).isEqualTo(d.sha256());
-        assertThat(sha256Of(admin, "logs", taken)).isEqualTo(Landing.sha256(theirs));
+        assertThat(sha256Of(admin, "logs", taken)).isEqualTo(Sha256.of(theirs));
         // a first try with conditional writes puts without a HEAD first: the store refuses it
         // (412) and the retry looks before it puts; without them the first try looks
         assertThat(d.attempts()).isEqualTo(conditionalWrites ? 2 : 1);
@@ -181,6 +181,6 @@ class S3DeliveryTest {
                 GetObjectRequest.builder().bucket(bucket).key(key).build(),
                 ResponseTransformer.toBytes())
             .asByteArray();
-    return Landing.sha256(Files.write(tmp.resolve("got"), object));
+    return Sha256.of(Files.write(tmp.resolve("got"), object));
   }
 }

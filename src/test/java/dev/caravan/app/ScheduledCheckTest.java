@@ -3,7 +3,7 @@ package dev.caravan.app;
 import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.testing.Samples;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ class ScheduledCheckTest {
       Files.copy(Samples.dslog(Samples.NONE), app.inbox.resolve("a.dslog"));
       app.awaitFiles(1);
       Path raw = app.archive.resolve("2022/03/01/a.dslog");
-      String sha = Landing.sha256(raw);
+      String sha = Sha256.of(raw);
       Files.writeString(raw, "tampered", StandardOpenOption.APPEND);
 
       await(
@@ -36,7 +36,7 @@ class ScheduledCheckTest {
           "the good copy delivered again beside the changed one",
           () -> Files.exists(app.archive.resolve("2022/03/01/a (2).dslog")));
       app.awaitFiles(1);
-      assertThat(Landing.sha256(app.archive.resolve("2022/03/01/a (2).dslog"))).isEqualTo(sha);
+      assertThat(Sha256.of(app.archive.resolve("2022/03/01/a (2).dslog"))).isEqualTo(sha);
       DeliveryRow rawRow =
           app.deliveries().stream()
               .filter(d -> d.artifact().equals("raw"))

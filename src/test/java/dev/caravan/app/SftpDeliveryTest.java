@@ -4,7 +4,7 @@ import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.deliver.SftpVerifier;
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.testing.Samples;
 import dev.caravan.testing.SftpTestServer;
@@ -66,7 +66,7 @@ class SftpDeliveryTest {
             x.destination().equals("sftp")
                 ? root.resolve(x.remotePath())
                 : app.archive.resolve(x.remotePath());
-        assertThat(Landing.sha256(copy)).as(x.toString()).isEqualTo(x.sha256());
+        assertThat(Sha256.of(copy)).as(x.toString()).isEqualTo(x.sha256());
       }
       assertThat(files(root))
           .hasSize(12)
@@ -126,7 +126,7 @@ class SftpDeliveryTest {
             .containsExactlyInAnyOrder(
                 "rev.dslog raw VERIFIED", "rev.v1.csv csv VERIFIED", "a.bin raw VERIFIED");
         for (DeliveryRow x : sftp) {
-          assertThat(Landing.sha256(root.resolve(x.remotePath()))).isEqualTo(x.sha256());
+          assertThat(Sha256.of(root.resolve(x.remotePath()))).isEqualTo(x.sha256());
         }
       }
     }
@@ -177,12 +177,11 @@ class SftpDeliveryTest {
         assertThat(byDestination.get("backup"))
             .allMatch(x -> x.verifyMethod().equals(SftpVerifier.READ_BACK));
         for (DeliveryRow x : byDestination.get("backup")) {
-          assertThat(Landing.sha256(backupRoot.resolve(x.remotePath()))).isEqualTo(x.sha256());
+          assertThat(Sha256.of(backupRoot.resolve(x.remotePath()))).isEqualTo(x.sha256());
           assertThat(x.remotePath()).startsWith("copies/");
         }
         for (DeliveryRow x : byDestination.get("usb")) {
-          assertThat(Landing.sha256(tmp.resolve("usb").resolve(x.remotePath())))
-              .isEqualTo(x.sha256());
+          assertThat(Sha256.of(tmp.resolve("usb").resolve(x.remotePath()))).isEqualTo(x.sha256());
         }
         // the audit checks each copy at its own destination
         dev.caravan.deliver.Audit audit =
@@ -222,8 +221,8 @@ class SftpDeliveryTest {
                 x ->
                     x.state().equals("VERIFIED")
                         && x.verifyMethod().equals(SftpVerifier.READ_BACK));
-        assertThat(Landing.sha256(root.resolve("upload/2022/03/01/a.dslog")))
-            .isEqualTo(Landing.sha256(Samples.dslog(Samples.NONE)));
+        assertThat(Sha256.of(root.resolve("upload/2022/03/01/a.dslog")))
+            .isEqualTo(Sha256.of(Samples.dslog(Samples.NONE)));
       }
     }
   }
@@ -267,7 +266,7 @@ class SftpDeliveryTest {
           .isZero();
       // the edited copy was left alone; the good one sits beside it
       assertThat(Files.readString(csv)).endsWith("edited\n");
-      assertThat(Landing.sha256(app.archive.resolve("2022/03/01/a (2).v1.csv")))
+      assertThat(Sha256.of(app.archive.resolve("2022/03/01/a (2).v1.csv")))
           .isEqualTo(
               app.deliveries().stream()
                   .filter(x -> x.artifact().equals("csv"))

@@ -2,7 +2,8 @@ package dev.caravan.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
+import dev.caravan.intake.FileOutcome;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.testing.Samples;
@@ -58,11 +59,11 @@ class SftpIntakeTest {
               f.sourcePath().startsWith("robot/")
                   ? outbox.resolve(f.name())
                   : root.resolve("outbox").resolve(f.name());
-          assertThat(f.sha256()).isEqualTo(Landing.sha256(original));
+          assertThat(f.sha256()).isEqualTo(Sha256.of(original));
         }
         assertThat(app.deliveries()).hasSize(10).allMatch(d -> d.state().equals("VERIFIED"));
         for (DeliveryRow d : app.deliveries()) {
-          assertThat(Landing.sha256(app.archive.resolve(d.remotePath()))).isEqualTo(d.sha256());
+          assertThat(Sha256.of(app.archive.resolve(d.remotePath()))).isEqualTo(d.sha256());
         }
       }
       // the remote folder is left as it was, and nothing is left in the work folder
@@ -101,7 +102,7 @@ class SftpIntakeTest {
       List<FileRow> files = app.files();
       assertThat(files).hasSize(1);
       assertThat(files.get(0).size()).isEqualTo(30 * 4096);
-      assertThat(files.get(0).sha256()).isEqualTo(Landing.sha256(growing));
+      assertThat(files.get(0).sha256()).isEqualTo(Sha256.of(growing));
     }
   }
 
@@ -142,7 +143,7 @@ class SftpIntakeTest {
               .findFirst()
               .orElseThrow();
       assertThat(whole.size()).isEqualTo(Files.size(growing));
-      assertThat(whole.sha256()).isEqualTo(Landing.sha256(growing));
+      assertThat(whole.sha256()).isEqualTo(Sha256.of(growing));
     }
   }
 

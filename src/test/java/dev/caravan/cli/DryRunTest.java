@@ -2,7 +2,7 @@ package dev.caravan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
 import java.io.ByteArrayOutputStream;
@@ -58,7 +58,7 @@ class DryRunTest {
     // a.dslog was taken by an earlier run
     try (Ledger ledger = Ledger.open(Ledger.url(null, data), "sa", "")) {
       ledger.claim(
-          new FileKey("local", "robot/a.dslog", Landing.sha256(inbox.resolve("a.dslog"))),
+          new FileKey("local", "robot/a.dslog", Sha256.of(inbox.resolve("a.dslog"))),
           "a.dslog",
           3,
           "dslog");

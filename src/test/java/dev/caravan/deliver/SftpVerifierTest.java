@@ -3,7 +3,7 @@ package dev.caravan.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.caravan.intake.Landing;
+import dev.caravan.files.Sha256;
 import dev.caravan.testing.Samples;
 import dev.caravan.testing.SftpTestServer;
 import java.nio.file.Files;
@@ -69,13 +69,13 @@ class SftpVerifierTest {
       Path sample = Samples.dslog(Samples.REV);
       upload(server, sample, "upload/2022/02/27", NAME);
       Path onServer = root.resolve("upload/2022/02/27").resolve(NAME);
-      assertThat(Landing.sha256(onServer)).isEqualTo(Landing.sha256(sample));
+      assertThat(Sha256.of(onServer)).isEqualTo(Sha256.of(sample));
       try (var listing = Files.list(onServer.getParent())) {
         assertThat(listing.map(p -> p.getFileName().toString())).containsExactly(NAME);
       }
 
       SftpVerifier.Copy copy = verifier(server).read("/upload/2022/02/27/" + NAME);
-      assertThat(copy.sha256()).isEqualTo(Landing.sha256(sample));
+      assertThat(copy.sha256()).isEqualTo(Sha256.of(sample));
       assertThat(copy.size()).isEqualTo(Files.size(sample));
       assertThat(copy.method())
           .isEqualTo(shell ? SftpVerifier.EXEC_SHA256 : SftpVerifier.READ_BACK);
@@ -85,8 +85,8 @@ class SftpVerifierTest {
       bytes[1000] ^= 1;
       Files.write(onServer, bytes);
       assertThat(verifier(server).read("/upload/2022/02/27/" + NAME).sha256())
-          .isNotEqualTo(Landing.sha256(sample))
-          .isEqualTo(Landing.sha256(onServer));
+          .isNotEqualTo(Sha256.of(sample))
+          .isEqualTo(Sha256.of(onServer));
     }
   }
 
@@ -119,19 +119,19 @@ class SftpVerifierTest {
         assertThat(plain.method()).isEqualTo(SftpVerifier.EXEC_OPENSSL);
         assertThat(plain.sha256s())
             .containsExactlyInAnyOrderEntriesOf(
-                java.util.Map.of("upload/d/" + NAME, Landing.sha256(rev)));
+                java.util.Map.of("upload/d/" + NAME, Sha256.of(rev)));
         assertThat(odd.method()).isEqualTo(SftpVerifier.EXEC_SHA256);
         assertThat(odd.sha256s())
             .containsExactlyInAnyOrderEntriesOf(
                 java.util.Map.of(
                     "upload/d/" + NAME,
-                    Landing.sha256(rev),
+                    Sha256.of(rev),
                     "upload/d/back\\slash.dslog",
-                    Landing.sha256(other)));
+                    Sha256.of(other)));
         assertThat(noOpenssl.method()).isEqualTo(SftpVerifier.EXEC_SHA256);
         assertThat(noOpenssl.sha256s())
             .containsExactlyInAnyOrderEntriesOf(
-                java.util.Map.of("upload/d/" + NAME, Landing.sha256(rev)));
+                java.util.Map.of("upload/d/" + NAME, Sha256.of(rev)));
       } else {
         // no shell: nothing proven at once; each copy is then read back
         assertThat(plain.sha256s()).isEmpty();

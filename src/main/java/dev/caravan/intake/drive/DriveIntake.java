@@ -2,9 +2,9 @@ package dev.caravan.intake.drive;
 
 import com.google.api.client.util.DateTime;
 import com.google.api.services.drive.Drive;
-import dev.caravan.convert.LogKind;
-import dev.caravan.deliver.Layout;
-import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.dslog.LogKind;
+import dev.caravan.files.FileHeaders;
+import dev.caravan.files.Layout;
 import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
 import java.io.IOException;
@@ -198,13 +198,13 @@ public final class DriveIntake {
     downloads.incrementAndGet();
     String name = Layout.safeName(item.name());
     LogKind kind = LogKind.of(Path.of(name));
-    m.setHeader(IntakeHeaders.SOURCE, SOURCE);
-    m.setHeader(IntakeHeaders.SOURCE_PATH, item.path() + " (drive " + item.id() + ")");
-    m.setHeader(IntakeHeaders.NAME, name);
-    m.setHeader(IntakeHeaders.SIZE, item.size());
-    m.setHeader(IntakeHeaders.SHA256, sha);
-    m.setHeader(IntakeHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
-    m.setHeader(IntakeHeaders.KEY, new FileKey(SOURCE, item.sourcePath(), sha).encode());
+    m.setHeader(FileHeaders.SOURCE, SOURCE);
+    m.setHeader(FileHeaders.SOURCE_PATH, item.path() + " (drive " + item.id() + ")");
+    m.setHeader(FileHeaders.NAME, name);
+    m.setHeader(FileHeaders.SIZE, item.size());
+    m.setHeader(FileHeaders.SHA256, sha);
+    m.setHeader(FileHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
+    m.setHeader(FileHeaders.KEY, new FileKey(SOURCE, item.sourcePath(), sha).encode());
     m.setBody(temp.toFile());
   }
 

@@ -3,7 +3,7 @@ package dev.caravan.intake.drive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.files.FileHeaders;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.testing.FakeDrive;
 import java.io.File;
@@ -153,10 +153,10 @@ class DriveIntakeTest {
     File got = x.getMessage().getBody(File.class);
     assertThat(Files.readAllBytes(got.toPath())).isEqualTo(content);
     assertThat(got.getName()).startsWith(".drive-").endsWith(".tmp");
-    assertThat(x.getMessage().getHeader(IntakeHeaders.SHA256)).isEqualTo(sha256(content));
-    assertThat(x.getMessage().getHeader(IntakeHeaders.KEY, String.class))
+    assertThat(x.getMessage().getHeader(FileHeaders.SHA256)).isEqualTo(sha256(content));
+    assertThat(x.getMessage().getHeader(FileHeaders.KEY, String.class))
         .isEqualTo(sha256(content) + ":drive:" + f.id + ":" + f.md5());
-    assertThat(x.getMessage().getHeader(IntakeHeaders.KIND)).isEqualTo("dslog");
+    assertThat(x.getMessage().getHeader(FileHeaders.KIND)).isEqualTo("dslog");
     intake.discard(x);
     assertThat(got).doesNotExist();
   }

@@ -1,4 +1,4 @@
-package dev.caravan.convert;
+package dev.caravan.dslog;
 
 import java.nio.file.Path;
 import java.util.Locale;

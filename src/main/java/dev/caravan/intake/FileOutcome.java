@@ -1,6 +1,6 @@
-package dev.caravan.app;
+package dev.caravan.intake;
 
-import dev.caravan.intake.IntakeHeaders;
+import dev.caravan.files.FileHeaders;
 import dev.caravan.ledger.Ledger;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Consumer;
@@ -58,14 +58,14 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   /** The file went through the flow: DONE in the ledger unless it failed or is a duplicate. */
   public void done(Exchange exchange) {
     Message m = exchange.getMessage();
-    long id = m.getHeader(IntakeHeaders.FILE_ID, Long.class);
-    String truncated = m.getHeader(dev.caravan.decode.DecodeSteps.TRUNCATED, String.class);
+    long id = m.getHeader(FileHeaders.FILE_ID, Long.class);
+    String truncated = m.getHeader(FileHeaders.TRUNCATED, String.class);
     if (truncated != null) {
       ledger.failed(id, truncated);
     }
     String state = ledger.finish(id);
     String what = m.getHeader("CaravanDecoded", "not decoded", String.class);
-    String path = m.getHeader(IntakeHeaders.SOURCE_PATH, String.class);
+    String path = m.getHeader(FileHeaders.SOURCE_PATH, String.class);
     switch (state) {
       case Ledger.DUPLICATE -> duplicates.incrementAndGet();
       case Ledger.FAILED -> failed.incrementAndGet();

@@ -1,7 +1,10 @@
-package dev.caravan.intake;
+package dev.caravan.files;
 
-/** Message headers the flow sets on a file as it goes (names as the YAML routes use them). */
-public final class IntakeHeaders {
+/**
+ * Message headers (and the one exchange property) the flow sets on a file as it goes, from intake
+ * to delivery: names as the YAML routes use them.
+ */
+public final class FileHeaders {
   /** Which intake took the file, e.g. {@code local}. Set by the intake route. */
   public static final String SOURCE = "CaravanSource";
 
@@ -15,7 +18,7 @@ public final class IntakeHeaders {
   /** dslog, dsevents or other. */
   public static final String KIND = "CaravanKind";
 
-  /** The idempotent key: {@link dev.caravan.ledger.FileKey#encode()}. */
+  /** The idempotent key: source, path and SHA-256 as the ledger encodes them ({@code FileKey}). */
   public static final String KEY = "CaravanFileKey";
 
   /** The ledger id, once taken. */
@@ -30,5 +33,21 @@ public final class IntakeHeaders {
   /** True when the same content was already taken under another path. */
   public static final String DUPLICATE = "CaravanDuplicate";
 
-  private IntakeHeaders() {}
+  /**
+   * What a derived file is ({@code csv}, {@code events.csv}, {@code summary.json}); raw if unset.
+   */
+  public static final String ARTIFACT = "CaravanArtifact";
+
+  /** The SHA-256 of the derived file in the body. */
+  public static final String ARTIFACT_SHA256 = "CaravanArtifactSha256";
+
+  /**
+   * Set (to the reason) when a log was truncated: its complete part is delivered, then it fails.
+   */
+  public static final String TRUNCATED = "CaravanTruncated";
+
+  /** The exchange property holding a log's insight tally, filled as the decode reads it. */
+  public static final String TALLY = "CaravanTally";
+
+  private FileHeaders() {}
 }

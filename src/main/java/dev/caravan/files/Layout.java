@@ -1,4 +1,4 @@
-package dev.caravan.deliver;
+package dev.caravan.files;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package dev.caravan.deliver;
+package dev.caravan.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.caravan.decode;
+package dev.caravan.files;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -73,6 +73,16 @@ public final class DerivedFile implements AutoCloseable {
         out.flush();
       }
     };
+  }
+
+  /**
+   * {@code NAME.dslog} → {@code NAME.v1.csv} for artifact {@code csv}; {@code NAME.dsevents} →
+   * {@code NAME.v1.events.csv}: the decoder's version in every derived name.
+   */
+  public static String name(String rawName, String artifact) {
+    int dot = rawName.lastIndexOf('.');
+    String base = dot > 0 ? rawName.substring(0, dot) : rawName;
+    return base + ".v" + dev.caravan.dslog.DecoderVersion.VERSION + "." + artifact;
   }
 
   /** Syncs, closes and renames into place; returns the final path. */
