@@ -90,7 +90,7 @@ public class DecodeBenchmark {
         w.write(rec);
       }
       w.flush();
-      c.records += r.recordCount();
+      c.records += r.count();
       c.bytes += content.length;
     }
   }
@@ -99,7 +99,7 @@ public class DecodeBenchmark {
     for (DslogRecord rec = r.next(); rec != null; rec = r.next()) {
       bh.consume(rec);
     }
-    c.records += r.recordCount();
+    c.records += r.count();
     c.bytes += content.length;
   }
 }

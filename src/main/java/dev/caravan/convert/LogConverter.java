@@ -144,7 +144,7 @@ public final class LogConverter {
           writer,
           recordFilter,
           tally == null ? r -> {} : tally::accept,
-          reader.flaggedCount(),
+          reader::flaggedCount,
           () ->
               tally == null
                   ? null
@@ -175,7 +175,7 @@ public final class LogConverter {
           writer,
           eventFilter,
           match == null ? e -> {} : e -> match.accept(e.text()),
-          0,
+          () -> 0,
           () -> match == null ? null : new ConversionResult.Insight(null, null, match.info()));
     }
   }
@@ -193,7 +193,7 @@ public final class LogConverter {
       RowWriter<T> writer,
       Predicate<? super T> filter,
       Consumer<T> tap,
-      int flagged,
+      java.util.function.IntSupplier flagged,
       Supplier<ConversionResult.Insight> insight)
       throws IOException {
     String error = null;
@@ -217,7 +217,7 @@ public final class LogConverter {
         System.nanoTime() - start,
         reader.truncated(),
         reader.leftoverBytes(),
-        flagged,
+        flagged.getAsInt(),
         error,
         insight.get());
   }

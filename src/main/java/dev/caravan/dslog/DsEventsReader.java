@@ -13,22 +13,13 @@ import java.time.Instant;
  * and {@link #leftoverBytes()}; a negative or absurd text length throws {@link
  * DslogFormatException} after the entries before it were returned.
  */
-public final class DsEventsReader implements LogReader<DsEvent> {
+public final class DsEventsReader extends LogReader<DsEvent> {
 
   /** Longest text accepted for one entry; the largest seen is 21,721 bytes. */
   public static final int MAX_TEXT_BYTES = 16 * 1024 * 1024;
 
   private static final int ENTRY_HEAD = 20;
   private static final long MAX_SECONDS_FROM_HEADER = 9_000_000_000L;
-
-  private final String source;
-  private final InputStream closeable;
-  private final InputBuffer in;
-  private final DslogHeader header;
-  private int count;
-  private boolean done;
-  private boolean truncated;
-  private int leftoverBytes;
 
   public DsEventsReader(InputStream stream, String source) throws IOException {
     this(new InputBuffer(stream, InputBuffer.DEFAULT_SIZE), stream, source);
@@ -39,27 +30,11 @@ public final class DsEventsReader implements LogReader<DsEvent> {
   }
 
   private DsEventsReader(InputBuffer in, InputStream closeable, String source) throws IOException {
-    this.in = in;
-    this.closeable = closeable;
-    this.source = source;
-    try {
-      this.header = HeaderReader.read(in, source, "dsevents");
-    } catch (IOException | RuntimeException e) {
-      close();
-      throw e;
-    }
+    super(in, closeable, source, "dsevents");
   }
 
   public static DsEventsReader open(Path file) throws IOException {
     return new DsEventsReader(Files.newInputStream(file), file.toString());
-  }
-
-  public DslogHeader header() {
-    return header;
-  }
-
-  public String source() {
-    return source;
   }
 
   /** The next entry, or null at the end of the file. */
@@ -115,54 +90,8 @@ public final class DsEventsReader implements LogReader<DsEvent> {
     return new DsEvent(count++, offset, time, rel, text);
   }
 
-  private DsEvent end() throws IOException {
-    done = true;
-    leftoverBytes = (int) Math.min(in.drain(), Integer.MAX_VALUE);
-    truncated = leftoverBytes > 0;
-    return null;
-  }
-
-  public int eventCount() {
-    return count;
-  }
-
-  @Override
-  public int count() {
-    return count;
-  }
-
   @Override
   public String describe() {
     return count + " events" + truncation();
-  }
-
-  /** True when the file ended inside an entry. */
-  public boolean truncated() {
-    return truncated;
-  }
-
-  /** Bytes after the last complete entry. */
-  public int leftoverBytes() {
-    return leftoverBytes;
-  }
-
-  public long offset() {
-    return in.offset();
-  }
-
-  /**
-   * The remaining events, once. A format error surfaces as {@link MalformedLogException}, another
-   * I/O error as {@link java.io.UncheckedIOException}.
-   */
-  @Override
-  public java.util.Iterator<DsEvent> iterator() {
-    return new ReaderIterator<>(this::next);
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (closeable != null) {
-      closeable.close();
-    }
   }
 }

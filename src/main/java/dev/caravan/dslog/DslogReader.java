@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 
 /**
  * Streams the records of a {@code .dslog} (v3 or v4), one at a time, in bounded memory.
@@ -16,7 +15,7 @@ import java.util.Iterator;
  * file throws {@link DslogFormatException} ({@link DslogFormatException.Problem#CORRUPT}) after the
  * records before it were returned.
  */
-public final class DslogReader implements LogReader<DslogRecord> {
+public final class DslogReader extends LogReader<DslogRecord> {
 
   private static final int COMMON = 10;
   private static final int V3_RECORD = 35;
@@ -24,15 +23,7 @@ public final class DslogReader implements LogReader<DslogRecord> {
   private static final int REV_LENGTH = 33;
   private static final short[] NO_CURRENTS = new short[0];
 
-  private final String source;
-  private final InputStream closeable;
-  private final InputBuffer in;
-  private final DslogHeader header;
-  private int count;
   private int flaggedCount;
-  private boolean done;
-  private boolean truncated;
-  private int leftoverBytes;
 
   /** Reads from a stream; {@code source} names it in messages. Closing the reader closes it. */
   public DslogReader(InputStream stream, String source) throws IOException {
@@ -45,28 +36,12 @@ public final class DslogReader implements LogReader<DslogRecord> {
   }
 
   private DslogReader(InputBuffer in, InputStream closeable, String source) throws IOException {
-    this.in = in;
-    this.closeable = closeable;
-    this.source = source;
-    try {
-      this.header = HeaderReader.read(in, source, "dslog");
-    } catch (IOException | RuntimeException e) {
-      close();
-      throw e;
-    }
+    super(in, closeable, source, "dslog");
   }
 
   /** Opens a file for streaming. */
   public static DslogReader open(Path file) throws IOException {
     return new DslogReader(Files.newInputStream(file), file.toString());
-  }
-
-  public DslogHeader header() {
-    return header;
-  }
-
-  public String source() {
-    return source;
   }
 
   /** The next record, or null at the end of the file. */
@@ -250,23 +225,6 @@ public final class DslogReader implements LogReader<DslogRecord> {
         | (a[at + 3] & 0xFF) << 24;
   }
 
-  private DslogRecord end() throws IOException {
-    done = true;
-    leftoverBytes = (int) Math.min(in.drain(), Integer.MAX_VALUE);
-    truncated = leftoverBytes > 0;
-    return null;
-  }
-
-  /** Records returned so far. */
-  public int recordCount() {
-    return count;
-  }
-
-  @Override
-  public int count() {
-    return count;
-  }
-
   @Override
   public String describe() {
     String d = count + " records";
@@ -279,36 +237,5 @@ public final class DslogReader implements LogReader<DslogRecord> {
   /** Records whose PD block had an unknown length and was skipped. */
   public int flaggedCount() {
     return flaggedCount;
-  }
-
-  /** True when the file ended inside a record (a log still being written, or a crash). */
-  public boolean truncated() {
-    return truncated;
-  }
-
-  /** Bytes after the last complete record, when {@link #truncated()}. */
-  public int leftoverBytes() {
-    return leftoverBytes;
-  }
-
-  /** Bytes consumed so far. */
-  public long offset() {
-    return in.offset();
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (closeable != null) {
-      closeable.close();
-    }
-  }
-
-  /**
-   * The remaining records, once. A format error surfaces as {@link MalformedLogException}, another
-   * I/O error as {@link java.io.UncheckedIOException}.
-   */
-  @Override
-  public Iterator<DslogRecord> iterator() {
-    return new ReaderIterator<>(this::next);
   }
 }

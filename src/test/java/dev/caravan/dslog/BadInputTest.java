@@ -63,7 +63,7 @@ class BadInputTest {
     try (DslogReader r = new DslogReader(Arrays.copyOf(CTRE, 20), "h.dslog")) {
       assertThat(r.next()).isNull();
       assertThat(r.truncated()).isFalse();
-      assertThat(r.recordCount()).isZero();
+      assertThat(r.count()).isZero();
     }
   }
 
@@ -138,6 +138,18 @@ class BadInputTest {
       assertThat(flagged.pdType()).isEqualTo(PdType.UNKNOWN);
       assertThat(flagged.flagged()).isTrue();
       assertThat(flagged.pdLength()).isEqualTo(26);
+      // and convert says so (the count read after the pass, not before it)
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("flagged", ".dslog");
+      try {
+        java.nio.file.Files.write(file, patched);
+        assertThat(
+                new dev.caravan.convert.LogConverter(x -> true, e -> true, false)
+                    .convert(file, LogKind.DSLOG, java.io.OutputStream.nullOutputStream(), null)
+                    .flagged())
+            .isEqualTo(1);
+      } finally {
+        java.nio.file.Files.delete(file);
+      }
       assertThat(flagged.channelCount()).isZero();
       assertThat(flagged.batteryVolts()).isEqualTo(good.get(1).batteryVolts());
       for (int i : new int[] {0, 2, 3, 12737}) {
@@ -167,7 +179,7 @@ class BadInputTest {
           .hasMessageContaining("record 100 has a PD length word of " + (length & 0xFFFFFFFFL))
           .hasMessageContaining("the 100 records before it are good");
       assertThat(r.next()).as("stays ended").isNull();
-      assertThat(r.recordCount()).isEqualTo(100);
+      assertThat(r.count()).isEqualTo(100);
     }
   }
 

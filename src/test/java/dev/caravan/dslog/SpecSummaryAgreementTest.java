@@ -83,7 +83,7 @@ class SpecSummaryAgreementTest {
         }
         last = r;
       }
-      assertThat(reader.recordCount()).isEqualTo(s.get("records").asInt());
+      assertThat(reader.count()).isEqualTo(s.get("records").asInt());
       assertThat(reader.offset()).isEqualTo(s.get("bytes").asLong());
     }
     assertThat(pdLengths).isEqualTo(toMap(s.get("pd_len_histogram")));

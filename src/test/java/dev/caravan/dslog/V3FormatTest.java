@@ -42,7 +42,7 @@ class V3FormatTest {
       while (r.next() != null) {
         // read to the end
       }
-      assertThat(r.recordCount()).isEqualTo(12737);
+      assertThat(r.count()).isEqualTo(12737);
       assertThat(r.truncated()).isTrue();
       assertThat(r.leftoverBytes()).isEqualTo(23);
     }
