@@ -73,6 +73,8 @@ public class CaravanBeans implements CamelConfiguration {
     }
     LOG.info("ledger: {}", url);
     registry.bind("ledger", ledger);
+    // for sql: endpoints in the routes that read the ledger
+    registry.bind("ledgerDataSource", ledger.dataSource());
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
     Landing landing = new Landing(data.resolve("landing"), ledger);
     registry.bind("landing", landing);

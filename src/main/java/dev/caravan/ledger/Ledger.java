@@ -414,20 +414,6 @@ public final class Ledger implements AutoCloseable {
         id);
   }
 
-  /**
-   * Files whose local copies may be up for deletion: processed, not locked, not yet deleted, with
-   * deliveries.
-   */
-  public List<Long> retentionCandidates() {
-    return query(
-        "SELECT id FROM files f WHERE f.state IN (?, ?) AND f.locked = FALSE AND"
-            + " f.local_deleted_at IS NULL AND EXISTS (SELECT 1 FROM deliveries d WHERE d.file_id ="
-            + " f.id) ORDER BY id",
-        Ledger::longs,
-        DONE,
-        FAILED);
-  }
-
   /** The deliveries of one file. */
   public List<DeliveryRow> deliveriesOf(long fileId) {
     return deliveries(" WHERE d.file_id = ?", fileId);

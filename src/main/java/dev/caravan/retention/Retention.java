@@ -47,23 +47,26 @@ public final class Retention {
     this.after = after;
   }
 
-  /** One pass over the ledger; returns how many files had their local copies deleted. */
-  public int sweep() {
-    List<String> requiredNow = List.copyOf(required.get()); // the destinations of this pass
-    int deleted = 0;
-    for (long id : ledger.retentionCandidates()) {
-      try {
-        if (sweep(id, requiredNow)) {
-          deleted++;
-        }
-      } catch (LedgerException e) {
-        LOG.error("retention of file {} skipped: {}", id, e.getMessage());
-      }
-    }
-    return deleted;
+  /** The destinations a file must be verified at, for one pass of the retention route. */
+  public List<String> required() {
+    return List.copyOf(required.get());
   }
 
-  private boolean sweep(long id, List<String> required) {
+  /**
+   * One candidate of the retention route's query: deletes its local copies if every required
+   * destination has held a verified copy long enough and a fresh check agrees. True if deleted; a
+   * ledger error skips the file for this pass.
+   */
+  public boolean sweep(long id, List<String> required) {
+    try {
+      return sweepOne(id, required);
+    } catch (LedgerException e) {
+      LOG.error("retention of file {} skipped: {}", id, e.getMessage());
+      return false;
+    }
+  }
+
+  private boolean sweepOne(long id, List<String> required) {
     List<DeliveryRow> deliveries = ledger.deliveriesOf(id);
     Instant cutoff = Instant.now().minus(after);
     List<DeliveryRow> needed = new ArrayList<>();
