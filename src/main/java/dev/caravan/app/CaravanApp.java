@@ -40,12 +40,7 @@ public final class CaravanApp {
     Main main = new Main();
     main.configure().addConfiguration(CaravanBeans.class);
 
-    Path configFile = config != null ? config : Path.of("config", "application.properties");
-    String locations = "classpath:config/application.properties";
-    if (config != null || Files.isRegularFile(configFile)) {
-      locations += ",file:" + configFile.toAbsolutePath();
-    }
-    main.setPropertyPlaceholderLocations(locations);
+    main.setPropertyPlaceholderLocations(Settings.locations(config));
 
     Path routesDir = routes != null ? routes : Path.of("routes");
     if (Files.isDirectory(routesDir)) {

@@ -6,24 +6,28 @@ import dev.caravan.intake.IntakeGate;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Predicate;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.language.ExpressionDefinition;
+import org.apache.camel.model.language.SimpleExpression;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.ResourceLoader;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.PluginHelper;
 
 /**
  * {@code caravan run --dry-run}: what the application would take from the inbox and where it would
  * deliver, without starting it or changing anything (an absent ledger is not created).
  */
 final class DryRun {
-
-  private static final Pattern PRECONDITION =
-      Pattern.compile("precondition:\\s*\"?\\{\\{([^}]+)}}\"?");
 
   private final Settings settings;
   private final Path routes;
@@ -35,7 +39,7 @@ final class DryRun {
     this.out = out;
   }
 
-  int run() throws IOException {
+  int run() throws Exception {
     List<String> destinations = destinations();
     out.println(
         "destinations: " + (destinations.isEmpty() ? "none" : String.join(", ", destinations)));
@@ -107,46 +111,56 @@ final class DryRun {
   }
 
   /**
-   * The deliver-NAME route files whose precondition holds (a plain {@code {{key}}} is looked up),
-   * kept to caravan.destinations when that is set; the app decides the same way when it starts.
+   * The destinations that would run, asked of Camel: the deliver-NAME route files are loaded into
+   * the settings' Camel context, which is never started, so each route's precondition is decided by
+   * Camel itself with the same properties as the application; kept to caravan.destinations when
+   * that is set.
    */
-  private List<String> destinations() throws IOException {
+  private List<String> destinations() throws Exception {
     List<String> only =
         settings.get("caravan.destinations") == null
             ? List.of()
             : List.of(settings.get("caravan.destinations").split("\\s*,\\s*")).stream()
                 .filter(s -> !s.isBlank())
                 .toList();
-    List<String> out = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    CamelContext camel = settings.camel();
+    ResourceLoader loader = PluginHelper.getResourceLoader(camel);
+    List<Resource> files = new ArrayList<>();
     if (Files.isDirectory(routes)) {
       try (Stream<Path> s = Files.list(routes)) {
         for (Path p : s.sorted().toList()) {
           String file = p.getFileName().toString();
           if (file.startsWith("deliver-") && file.endsWith(".camel.yaml")) {
-            names.add(file.substring("deliver-".length(), file.length() - ".camel.yaml".length()));
-            texts.add(Files.readString(p));
+            files.add(loader.resolveResource("file:" + p.toAbsolutePath()));
           }
         }
       }
     } else {
       for (String n : List.of("archive", "sftp", "s3")) {
-        try (var in = DryRun.class.getResourceAsStream("/routes/deliver-" + n + ".camel.yaml")) {
-          if (in != null) {
-            names.add(n);
-            texts.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-          }
-        }
+        files.add(loader.resolveResource("classpath:routes/deliver-" + n + ".camel.yaml"));
       }
     }
-    for (int i = 0; i < names.size(); i++) {
-      Matcher m = PRECONDITION.matcher(texts.get(i));
-      boolean on = !m.find() || Boolean.parseBoolean(settings.get(m.group(1).trim()));
-      if (on && (only.isEmpty() || only.contains(names.get(i)))) {
-        out.add(names.get(i));
-      }
+    PluginHelper.getRoutesLoader(camel).loadRoutes(files.toArray(Resource[]::new));
+    return ((ModelCamelContext) camel)
+        .getRouteDefinitions().stream()
+            .filter(route -> wouldStart(route, camel))
+            .map(RouteDefinition::getRouteId)
+            .filter(id -> id.startsWith("deliver-"))
+            .map(id -> id.substring("deliver-".length()))
+            .filter(name -> only.isEmpty() || only.contains(name))
+            .sorted()
+            .toList();
+  }
+
+  /** A route's precondition, decided as Camel decides it when it starts the route. */
+  private static boolean wouldStart(RouteDefinition route, CamelContext camel) {
+    if (route.getPrecondition() == null) {
+      return true;
     }
-    return out;
+    ExpressionDefinition precondition = new SimpleExpression(route.getPrecondition());
+    precondition.initPredicate(camel);
+    Predicate p = precondition.getPredicate();
+    p.initPredicate(camel);
+    return p.matches(new DefaultExchange(camel));
   }
 }

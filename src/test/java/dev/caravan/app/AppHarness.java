@@ -28,6 +28,7 @@ public final class AppHarness implements AutoCloseable {
   public final Path routes;
   private final Map<String, String> overrides = new HashMap<>();
   private Main main;
+  private Path config;
 
   public AppHarness(Path root, String dbUrl) throws Exception {
     inbox = Files.createDirectories(root.resolve("inbox"));
@@ -94,8 +95,14 @@ public final class AppHarness implements AutoCloseable {
     return this;
   }
 
+  /** Starts with this properties file as the operator's configuration (else none). */
+  public AppHarness config(Path file) {
+    this.config = file;
+    return this;
+  }
+
   public AppHarness start() throws Exception {
-    main = CaravanApp.create(null, routes, overrides);
+    main = CaravanApp.create(config, routes, overrides);
     main.start();
     return this;
   }

@@ -31,4 +31,24 @@ class SettingsTest {
       System.clearProperty("caravan.data");
     }
   }
+
+  /**
+   * The operator's file wins over the jar's defaults in the running application too, not only in
+   * the admin commands (it did not: Camel takes a key from the first location that has it).
+   */
+  @Test
+  void theConfigFileWinsOverTheJarsDefaultsInTheApplication() throws Exception {
+    Path file =
+        Files.writeString(
+            tmp.resolve("app.properties"), "caravan.decode.columns = time_utc,battery_v\n");
+    try (AppHarness app = new AppHarness(tmp, null).config(file).start()) {
+      Files.copy(
+          dev.caravan.testing.Samples.dslog(dev.caravan.testing.Samples.NONE),
+          app.inbox.resolve("none.dslog"));
+      app.awaitFiles(1);
+      String csv = Files.readString(app.archive.resolve("2022/03/01/none.v1.csv"));
+      assertThat(csv.substring(0, csv.indexOf('\n'))).isEqualTo("time_utc,battery_v");
+    }
+    assertThat(Settings.load(file).get("caravan.decode.columns")).isEqualTo("time_utc,battery_v");
+  }
 }

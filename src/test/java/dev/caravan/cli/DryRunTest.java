@@ -71,5 +71,11 @@ class DryRunTest {
     try (Ledger ledger = Ledger.open(Ledger.url(null, data), "sa", "")) {
       assertThat(ledger.files()).hasSize(1); // nothing taken
     }
+
+    // an SFTP server switched on in the file: Camel's precondition now lets its route start
+    Files.writeString(
+        config,
+        Files.readString(config) + "caravan.sftp.enabled = true\ncaravan.s3.enabled = false\n");
+    assertThat(run(args)).contains("destinations: archive, sftp\n");
   }
 }
