@@ -51,13 +51,11 @@ public class CaravanBeans implements CamelConfiguration {
   @Override
   public void configure(CamelContext context) {
     Registry registry = context.getRegistry();
-    Path data = Path.of(property(context, "caravan.data", null));
-    String url = Ledger.url(property(context, "caravan.db.url", ""), data);
+    Path data = Path.of(property(context, "caravan.data"));
+    String url = Ledger.url(property(context, "caravan.db.url"), data);
     Ledger ledger =
         Ledger.open(
-            url,
-            property(context, "caravan.db.user", ""),
-            property(context, "caravan.db.password", ""));
+            url, property(context, "caravan.db.user"), property(context, "caravan.db.password"));
     try {
       // the pool closes with the context
       context.addService(
@@ -78,25 +76,24 @@ public class CaravanBeans implements CamelConfiguration {
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
     Landing landing = new Landing(data.resolve("landing"), ledger);
     registry.bind("landing", landing);
-    String configuredMember = property(context, "caravan.leader.member", "");
+    String configuredMember = property(context, "caravan.leader.member");
     String member =
         configuredMember.isBlank() ? LedgerClusterService.defaultMemberId() : configuredMember;
     leaderElection(context, ledger, member, new TakeOver(ledger, landing));
     registry.bind(
         "decoder",
-        new DecodeSteps(
-            ledger, Integer.parseInt(property(context, "caravan.decode.chunk", "1000"))));
+        new DecodeSteps(ledger, Integer.parseInt(property(context, "caravan.decode.chunk"))));
     DeliveryQueue queue =
         new DeliveryQueue(
             ledger,
             new DeliveryQueue.Policy(
-                Integer.parseInt(property(context, "caravan.deliver.max-attempts", "8")),
-                millis(context, "caravan.deliver.backoff", "2000"),
-                millis(context, "caravan.deliver.backoff-max", "600000"),
-                millis(context, "caravan.deliver.lease", "300000")),
+                Integer.parseInt(property(context, "caravan.deliver.max-attempts")),
+                millis(context, "caravan.deliver.backoff"),
+                millis(context, "caravan.deliver.backoff-max"),
+                millis(context, "caravan.deliver.lease")),
             member);
     List<String> destinations =
-        Arrays.stream(property(context, "caravan.destinations", "").split(","))
+        Arrays.stream(property(context, "caravan.destinations").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .toList();
@@ -147,7 +144,7 @@ public class CaravanBeans implements CamelConfiguration {
       defaults.addBeanRepository(new S3ClientBeans(s3));
     }
     List<String> required =
-        Arrays.stream(property(context, "caravan.retention.required", "").split(","))
+        Arrays.stream(property(context, "caravan.retention.required").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .toList();
@@ -158,7 +155,7 @@ public class CaravanBeans implements CamelConfiguration {
             queue,
             new CopyChecker(destinationConfig),
             required.isEmpty() ? current : () -> required,
-            Duration.parse(property(context, "caravan.retention.delete-local-after", "P7D"))));
+            Duration.parse(property(context, "caravan.retention.delete-local-after"))));
     dev.caravan.insight.InsightSteps insight =
         new dev.caravan.insight.InsightSteps(
             ledger,
@@ -174,7 +171,7 @@ public class CaravanBeans implements CamelConfiguration {
             insight,
             data.resolve("landing"),
             current,
-            millis(context, "caravan.insight.report-quiet", null)));
+            millis(context, "caravan.insight.report-quiet")));
     FileOutcome outcome = new FileOutcome(ledger, intakeGates(context));
     registry.bind("outcome", outcome);
     console(
@@ -188,10 +185,10 @@ public class CaravanBeans implements CamelConfiguration {
             queue,
             data.resolve("landing"),
             current,
-            Duration.parse(property(context, "caravan.finalize.quiet", "PT1H")),
+            Duration.parse(property(context, "caravan.finalize.quiet")),
             java.time.Clock.systemUTC()));
     DriveIntake drive =
-        Boolean.parseBoolean(property(context, "caravan.drive.enabled", "false"))
+        Boolean.parseBoolean(property(context, "caravan.drive.enabled"))
             ? bindDrive(context, ledger, data.resolve("landing"))
             : null;
     bindMetrics(context, ledger, outcome, drive, insight);
@@ -201,20 +198,20 @@ public class CaravanBeans implements CamelConfiguration {
         "seenSftpFiles",
         org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
             .memoryIdempotentRepository(
-                Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
+                Integer.parseInt(property(context, "caravan.intake.remembered-files"))));
     registry.bind(
         "seenFiles",
         org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
             .memoryIdempotentRepository(
-                Integer.parseInt(property(context, "caravan.intake.remembered-files", "100000"))));
-    String routesDir = property(context, "caravan.routes.dir", "");
+                Integer.parseInt(property(context, "caravan.intake.remembered-files"))));
+    String routesDir = optional(context, "caravan.routes.dir");
     if (!routesDir.isEmpty() && ConfigMapRoutes.isConfigMapVolume(Path.of(routesDir))) {
       try {
         context.addService(
             new ConfigMapRoutes(
                 context,
                 Path.of(routesDir),
-                Long.parseLong(property(context, "caravan.routes.configmap-check", "5000"))));
+                Long.parseLong(property(context, "caravan.routes.configmap-check"))));
       } catch (Exception e) {
         throw new IllegalStateException("cannot watch the routes in " + routesDir, e);
       }
@@ -226,14 +223,14 @@ public class CaravanBeans implements CamelConfiguration {
    * sftpIntakeGate} (their routes' {@code filter}).
    */
   private static java.util.Map<String, IntakeGate> intakeGates(CamelContext context) {
-    Duration maxWait = Duration.parse(property(context, "caravan.intake.max-wait", null));
+    Duration maxWait = Duration.parse(property(context, "caravan.intake.max-wait"));
     IntakeGate local =
         new IntakeGate(
             "local",
             IntakeGate.Names.of(
-                property(context, "caravan.intake.include", null),
-                property(context, "caravan.intake.exclude", "")),
-            millis(context, "caravan.intake.min-age", null),
+                property(context, "caravan.intake.include"),
+                property(context, "caravan.intake.exclude")),
+            millis(context, "caravan.intake.min-age"),
             maxWait,
             true,
             java.time.Clock.systemUTC());
@@ -241,9 +238,9 @@ public class CaravanBeans implements CamelConfiguration {
         new IntakeGate(
             "sftp",
             IntakeGate.Names.of(
-                property(context, "caravan.sftp-intake.include", null),
-                property(context, "caravan.sftp-intake.exclude", "")),
-            millis(context, "caravan.sftp-intake.min-age", null),
+                property(context, "caravan.sftp-intake.include"),
+                property(context, "caravan.sftp-intake.exclude")),
+            millis(context, "caravan.sftp-intake.min-age"),
             maxWait,
             false,
             java.time.Clock.systemUTC());
@@ -300,19 +297,19 @@ public class CaravanBeans implements CamelConfiguration {
       FileOutcome outcome,
       DriveIntake drive,
       dev.caravan.insight.InsightSteps insight) {
-    String sourceQuiet = property(context, "caravan.watchdog.source-quiet", "");
-    String destinationQuiet = property(context, "caravan.watchdog.destination-quiet", "");
+    String sourceQuiet = property(context, "caravan.watchdog.source-quiet");
+    String destinationQuiet = property(context, "caravan.watchdog.destination-quiet");
     dev.caravan.observe.Watchdog watchdog =
         new dev.caravan.observe.Watchdog(
             new dev.caravan.observe.Watchdog.Settings(
                 sourceQuiet.isBlank() ? null : Duration.parse(sourceQuiet),
                 destinationQuiet.isBlank() ? null : Duration.parse(destinationQuiet),
-                property(context, "caravan.watchdog.webhook.stale", ""),
-                property(context, "caravan.watchdog.webhook.ok", ""),
-                property(context, "caravan.watchdog.webhook.start", ""),
-                property(context, "caravan.watchdog.webhook.success", ""),
-                property(context, "caravan.watchdog.webhook.failure", ""),
-                Duration.parse(property(context, "caravan.watchdog.heartbeat", "PT5M"))),
+                property(context, "caravan.watchdog.webhook.stale"),
+                property(context, "caravan.watchdog.webhook.ok"),
+                property(context, "caravan.watchdog.webhook.start"),
+                property(context, "caravan.watchdog.webhook.success"),
+                property(context, "caravan.watchdog.webhook.failure"),
+                Duration.parse(property(context, "caravan.watchdog.heartbeat"))),
             () ->
                 context.getRoutes().stream()
                     .map(org.apache.camel.Route::getRouteId)
@@ -367,17 +364,17 @@ public class CaravanBeans implements CamelConfiguration {
     context
         .getRegistry()
         .bind("healthEvents", new dev.caravan.console.HealthEvents(context, api.ledger()));
-    if (!Boolean.parseBoolean(property(context, "camel.server.enabled", "false"))) {
+    if (!Boolean.parseBoolean(property(context, "camel.server.enabled"))) {
       return;
     }
     dev.caravan.console.ConsoleWeb web =
         new dev.caravan.console.ConsoleWeb(
             api.queries(),
-            property(context, "caravan.console.token", ""),
-            dev.caravan.console.ConsoleWeb.isLoopback(property(context, "camel.server.host", "")),
-            Long.parseLong(property(context, "caravan.console.poll", null)));
+            property(context, "caravan.console.token"),
+            dev.caravan.console.ConsoleWeb.isLoopback(property(context, "camel.server.host")),
+            Long.parseLong(property(context, "caravan.console.poll")));
     try {
-      int port = Integer.parseInt(property(context, "camel.server.port", null));
+      int port = Integer.parseInt(property(context, "camel.server.port"));
       context.addStartupListener((ctx, alreadyStarted) -> web.install(ctx, port));
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up the console", e);
@@ -413,7 +410,7 @@ public class CaravanBeans implements CamelConfiguration {
    */
   private static void leaderElection(
       CamelContext context, Ledger ledger, String member, TakeOver takeOver) {
-    String service = property(context, "caravan.leader.service", "ledger");
+    String service = property(context, "caravan.leader.service");
     try {
       switch (service) {
         case "ledger" -> {
@@ -421,7 +418,7 @@ public class CaravanBeans implements CamelConfiguration {
               new LedgerClusterService(
                   new LeaseTable(ledger.dataSource()),
                   member,
-                  Duration.parse(property(context, "caravan.leader.lease", "PT15S")));
+                  Duration.parse(property(context, "caravan.leader.lease")));
           context.addService(ledgerService);
           // first in line, so the files are back before the intakes start
           ledgerService.getView(TakeOver.NAMESPACE).addEventListener(takeOver);
@@ -478,15 +475,28 @@ public class CaravanBeans implements CamelConfiguration {
     return service;
   }
 
-  private static Duration millis(CamelContext context, String key, String defaultValue) {
-    return Duration.ofMillis(Long.parseLong(property(context, key, defaultValue)));
+  private static Duration millis(CamelContext context, String key) {
+    return Duration.ofMillis(Long.parseLong(property(context, key)));
   }
 
-  private static String property(CamelContext context, String key, String defaultValue) {
+  /**
+   * A setting; every default is in {@code config/application.properties} (the jar has a copy), so a
+   * key missing there is a mistake, reported at start.
+   */
+  private static String property(CamelContext context, String key) {
     return context
         .getPropertiesComponent()
         .resolveProperty(key)
-        .or(() -> java.util.Optional.ofNullable(defaultValue))
-        .orElseThrow(() -> new IllegalArgumentException("missing configuration: " + key));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "missing configuration: "
+                        + key
+                        + " (every default is in config/application.properties)"));
+  }
+
+  /** A value set only in some runs (by {@link CaravanApp}), else empty. */
+  private static String optional(CamelContext context, String key) {
+    return context.getPropertiesComponent().resolveProperty(key).orElse("");
   }
 }
