@@ -48,6 +48,7 @@ public class SummaryBenchmark {
       new LogConverter(
           r -> true,
           e -> true,
+          w -> true,
           false,
           true,
           Pattern.compile("B(?:AT-\\d{4}-\\d{3}|attery ID:\\s*([^\\s<]+))"),

@@ -37,8 +37,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Decodes FRC Driver Station logs to CSV: NAME.dslog -> NAME.csv, NAME.dsevents ->"
           + " NAME.events.csv, and sums up each log in NAME.summary.json (battery, brownouts,"
-          + " energy per channel, the match from NAME.dsevents). Directories are walked; their"
-          + " layout is kept under --out.",
+          + " energy per channel, the match from NAME.dsevents); WPILib data logs too: NAME.wpilog"
+          + " -> NAME.wpilog.csv, one row per data record. Directories are walked; their layout is"
+          + " kept under --out.",
       "Exit 0 when every file converted, 1 when any failed (the others are still converted),"
           + " 2 on bad usage."
     })
@@ -76,13 +77,15 @@ public final class ConvertCommand implements Callable<Integer> {
   @Option(
       names = "--from",
       paramLabel = "SECONDS",
-      description = "Keep only records and events at least this many seconds after the file start.")
+      description =
+          "Keep only records and events at least this many seconds after the file start (.wpilog: after its timestamp zero, the robot program's start).")
   Double fromSeconds;
 
   @Option(
       names = "--to",
       paramLabel = "SECONDS",
-      description = "Keep only records and events before this many seconds after the file start.")
+      description =
+          "Keep only records and events before this many seconds after the file start (.wpilog: before this many seconds of its timestamps).")
   Double toSeconds;
 
   @Option(
@@ -144,6 +147,7 @@ public final class ConvertCommand implements Callable<Integer> {
         new LogConverter(
             r -> inTime(r.relativeNanos()) && inMode(r),
             e -> inTime(e.relativeNanos()),
+            w -> inTime(w.timestampUs() * 1000),
             splitMessages,
             insight != null,
             insight == null ? null : insight.batteryPattern(),
@@ -239,7 +243,7 @@ public final class ConvertCommand implements Callable<Integer> {
               walk.filter(p -> Files.isRegularFile(p) && LogKind.of(p) != null).sorted().toList();
         }
         if (found.isEmpty()) {
-          problems.add(input + ": no .dslog or .dsevents file in this folder");
+          problems.add(input + ": no .dslog, .dsevents or .wpilog file in this folder");
         }
         for (Path f : found) {
           Path relative = input.relativize(f.getParent() == null ? input : f.getParent());
@@ -248,7 +252,7 @@ public final class ConvertCommand implements Callable<Integer> {
       } else if (!Files.exists(input)) {
         problems.add(input + ": no such file or folder");
       } else if (LogKind.of(input) == null) {
-        problems.add(input + ": not a .dslog or .dsevents file");
+        problems.add(input + ": not a .dslog, .dsevents or .wpilog file");
       } else {
         add(jobs, targets, problems, input, Path.of(""));
       }
@@ -306,7 +310,7 @@ public final class ConvertCommand implements Callable<Integer> {
             Locale.ROOT,
             " (%d %s, %d rows, %.3f s, %.1f MB/s)",
             r.items(),
-            r.input().toString().endsWith(".dslog") ? "records" : "events",
+            r.input().toString().endsWith(".dsevents") ? "events" : "records",
             r.rows(),
             r.nanos() / 1e9,
             r.megabytesPerSecond()));

@@ -3,6 +3,7 @@ package dev.caravan.convert;
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.csv.EventsCsvWriter;
 import dev.caravan.csv.RowWriter;
+import dev.caravan.csv.WpilogCsvWriter;
 import dev.caravan.dslog.DsEvent;
 import dev.caravan.dslog.DsEventsReader;
 import dev.caravan.dslog.DslogFormatException;
@@ -10,6 +11,8 @@ import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
 import dev.caravan.dslog.LogKind;
 import dev.caravan.dslog.LogReader;
+import dev.caravan.dslog.WpilogReader;
+import dev.caravan.dslog.WpilogRecord;
 import dev.caravan.insight.MatchInfo;
 import dev.caravan.insight.PowerTally;
 import java.io.BufferedOutputStream;
@@ -41,6 +44,7 @@ public final class LogConverter {
 
   private final Predicate<DslogRecord> recordFilter;
   private final Predicate<DsEvent> eventFilter;
+  private final Predicate<WpilogRecord> wpilogFilter;
   private final boolean splitMessages;
   private final java.util.regex.Pattern battery;
   private final boolean insight;
@@ -53,23 +57,26 @@ public final class LogConverter {
    */
   public LogConverter(
       Predicate<DslogRecord> recordFilter, Predicate<DsEvent> eventFilter, boolean splitMessages) {
-    this(recordFilter, eventFilter, splitMessages, false, null, DslogCsvWriter.COLUMNS);
+    this(recordFilter, eventFilter, w -> true, splitMessages, false, null, DslogCsvWriter.COLUMNS);
   }
 
   /**
    * @param insight also tally every record of a log, and read an events file's match and battery
    *     (with the {@code battery} pattern), in the same pass
+   * @param wpilogFilter which data records of a {@code .wpilog} become rows
    * @param columns the columns of a {@code .dslog}'s CSV ({@link DslogCsvWriter#columns(String)})
    */
   public LogConverter(
       Predicate<DslogRecord> recordFilter,
       Predicate<DsEvent> eventFilter,
+      Predicate<WpilogRecord> wpilogFilter,
       boolean splitMessages,
       boolean insight,
       java.util.regex.Pattern battery,
       List<String> columns) {
     this.recordFilter = recordFilter;
     this.eventFilter = eventFilter;
+    this.wpilogFilter = wpilogFilter;
     this.splitMessages = splitMessages;
     this.insight = insight;
     this.battery = battery;
@@ -117,9 +124,36 @@ public final class LogConverter {
     } catch (IOException e) {
       return failure(input, System.nanoTime() - start, "cannot read " + input + ": " + describe(e));
     }
-    return kind == LogKind.DSLOG
-        ? convertDslog(input, in, size, out, output, start)
-        : convertEvents(input, in, size, out, output, start);
+    return switch (kind) {
+      case DSLOG -> convertDslog(input, in, size, out, output, start);
+      case DSEVENTS -> convertEvents(input, in, size, out, output, start);
+      case WPILOG -> convertWpilog(input, in, size, out, output, start);
+    };
+  }
+
+  private ConversionResult convertWpilog(
+      Path input, InputStream in, long size, OutputStream out, Path output, long start)
+      throws IOException {
+    WpilogReader reader;
+    try {
+      reader = new WpilogReader(in, input.toString());
+    } catch (DslogFormatException e) {
+      return failure(input, System.nanoTime() - start, e.getMessage());
+    }
+    try (reader) {
+      Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      return pass(
+          input,
+          size,
+          output,
+          start,
+          reader,
+          new WpilogCsvWriter(text),
+          wpilogFilter,
+          w -> {},
+          () -> 0,
+          () -> null);
+    }
   }
 
   private ConversionResult convertDslog(

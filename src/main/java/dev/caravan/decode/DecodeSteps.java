@@ -3,6 +3,7 @@ package dev.caravan.decode;
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.csv.EventsCsvWriter;
 import dev.caravan.csv.RowWriter;
+import dev.caravan.csv.WpilogCsvWriter;
 import dev.caravan.dslog.DecoderVersion;
 import dev.caravan.dslog.DsEvent;
 import dev.caravan.dslog.DsEventsReader;
@@ -10,6 +11,8 @@ import dev.caravan.dslog.DslogFormatException;
 import dev.caravan.dslog.DslogReader;
 import dev.caravan.dslog.DslogRecord;
 import dev.caravan.dslog.LogReader;
+import dev.caravan.dslog.WpilogReader;
+import dev.caravan.dslog.WpilogRecord;
 import dev.caravan.files.DerivedFile;
 import dev.caravan.files.FileHeaders;
 import dev.caravan.insight.PowerTally;
@@ -98,6 +101,16 @@ public final class DecodeSteps {
             new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8), name(exchange), false);
     exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "events.csv"));
     return chunks(reader, e -> {});
+  }
+
+  /** The data records of the landed {@code .wpilog} in the body, in chunks. */
+  public Iterator<List<WpilogRecord>> openWpilog(Exchange exchange) throws IOException {
+    WpilogReader reader = WpilogReader.open(landed(exchange).toPath());
+    DerivedFile file = derived(exchange, "wpilog.csv", reader);
+    WpilogCsvWriter writer =
+        new WpilogCsvWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8));
+    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "wpilog.csv"));
+    return chunks(reader, w -> {});
   }
 
   /**

@@ -15,6 +15,8 @@ import java.time.Instant;
  */
 public final class DsEventsReader extends LogReader<DsEvent> {
 
+  private final DslogHeader header;
+
   /** Longest text accepted for one entry; the largest seen is 21,721 bytes. */
   public static final int MAX_TEXT_BYTES = 16 * 1024 * 1024;
 
@@ -30,7 +32,17 @@ public final class DsEventsReader extends LogReader<DsEvent> {
   }
 
   private DsEventsReader(InputBuffer in, InputStream closeable, String source) throws IOException {
-    super(in, closeable, source, "dsevents");
+    super(in, closeable, source);
+    try {
+      this.header = HeaderReader.read(in, source, "dsevents");
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public DslogHeader header() {
+    return header;
   }
 
   public static DsEventsReader open(Path file) throws IOException {

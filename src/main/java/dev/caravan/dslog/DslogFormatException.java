@@ -17,7 +17,9 @@ public final class DslogFormatException extends IOException {
     /** A timestamp that cannot be a real time (before 1904 or after 9999). */
     BAD_TIMESTAMP,
     /** A length word that cannot be right: it runs past the end of the file, or is negative. */
-    CORRUPT
+    CORRUPT,
+    /** Not this format at all: a {@code .wpilog} without its {@code WPILOG} magic, say. */
+    NOT_THIS_FORMAT
   }
 
   private final Problem problem;

@@ -17,6 +17,8 @@ import java.nio.file.Path;
  */
 public final class DslogReader extends LogReader<DslogRecord> {
 
+  private final DslogHeader header;
+
   private static final int COMMON = 10;
   private static final int V3_RECORD = 35;
   private static final int CTRE_LENGTH = 25;
@@ -36,7 +38,17 @@ public final class DslogReader extends LogReader<DslogRecord> {
   }
 
   private DslogReader(InputBuffer in, InputStream closeable, String source) throws IOException {
-    super(in, closeable, source, "dslog");
+    super(in, closeable, source);
+    try {
+      this.header = HeaderReader.read(in, source, "dslog");
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public DslogHeader header() {
+    return header;
   }
 
   /** Opens a file for streaming. */

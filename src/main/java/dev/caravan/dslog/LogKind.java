@@ -3,10 +3,14 @@ package dev.caravan.dslog;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The two Driver Station file types, told apart by their extension. */
+/** The log files Caravan decodes, told apart by their extension. */
 public enum LogKind {
+  /** Driver Station records. */
   DSLOG(".dslog", ".csv"),
-  DSEVENTS(".dsevents", ".events.csv");
+  /** Driver Station events. */
+  DSEVENTS(".dsevents", ".events.csv"),
+  /** A WPILib data log (the 2027 Driver Station's, a robot program's DataLogManager). */
+  WPILOG(".wpilog", ".wpilog.csv");
 
   private final String extension;
   private final String csvSuffix;
@@ -32,7 +36,10 @@ public enum LogKind {
     return null;
   }
 
-  /** {@code NAME.dslog} → {@code NAME.csv}, {@code NAME.dsevents} → {@code NAME.events.csv}. */
+  /**
+   * {@code NAME.dslog} → {@code NAME.csv}, {@code NAME.dsevents} → {@code NAME.events.csv}, {@code
+   * NAME.wpilog} → {@code NAME.wpilog.csv}.
+   */
   public String csvName(String fileName) {
     return fileName.substring(0, fileName.length() - extension.length()) + csvSuffix;
   }

@@ -6,10 +6,11 @@ import java.io.InputStream;
 import java.util.Iterator;
 
 /**
- * A streaming reader of one log file, {@code .dslog} records or {@code .dsevents} entries: what
- * {@code convert} and the decode routes share, so neither asks which kind it holds. The header is
- * read and checked by the constructor; {@link #next()} returns items until the end, and an item cut
- * short by the end of the file ends the stream quietly, reported by {@link #truncated()}.
+ * A streaming reader of one log file ({@code .dslog} records, {@code .dsevents} entries, {@code
+ * .wpilog} data records): what {@code convert} and the decode routes share, so neither asks which
+ * kind it holds. A subclass reads and checks its header in its constructor; {@link #next()} returns
+ * items until the end, and an item cut short by the end of the file ends the stream quietly,
+ * reported by {@link #truncated()}.
  *
  * @param <T> what one step of the file decodes to
  */
@@ -17,7 +18,6 @@ public abstract class LogReader<T> implements Closeable, Iterable<T> {
 
   protected final String source;
   protected final InputBuffer in;
-  protected final DslogHeader header;
   private final InputStream closeable;
 
   /** Items returned so far. */
@@ -31,19 +31,11 @@ public abstract class LogReader<T> implements Closeable, Iterable<T> {
 
   /**
    * @param closeable closed with the reader (null for bytes in memory)
-   * @param kind {@code dslog} or {@code dsevents}, for the header's messages
    */
-  protected LogReader(InputBuffer in, InputStream closeable, String source, String kind)
-      throws IOException {
+  protected LogReader(InputBuffer in, InputStream closeable, String source) {
     this.in = in;
     this.closeable = closeable;
     this.source = source;
-    try {
-      this.header = HeaderReader.read(in, source, kind);
-    } catch (IOException | RuntimeException e) {
-      close();
-      throw e;
-    }
   }
 
   /**
@@ -63,10 +55,6 @@ public abstract class LogReader<T> implements Closeable, Iterable<T> {
     leftoverBytes = (int) Math.min(in.drain(), Integer.MAX_VALUE);
     truncated = leftoverBytes > 0;
     return null;
-  }
-
-  public final DslogHeader header() {
-    return header;
   }
 
   /** What the file is called in messages. */

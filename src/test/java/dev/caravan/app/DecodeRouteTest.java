@@ -102,6 +102,39 @@ class DecodeRouteTest {
   }
 
   @Test
+  void aWpilogArrivesRawAndAsLongFormatCsv() throws Exception {
+    byte[] log =
+        new dev.caravan.testing.WpilogWriter("")
+            .start(1, "/SystemStats/BatteryVoltage", "double", "", 0)
+            .start(2, "/DS:enabled", "boolean", "", 0)
+            .float64(1, 20_000, 12.5)
+            .bool(2, 20_000, true)
+            .float64(1, 40_000, 11.75)
+            .bytes();
+    try (AppHarness app = new AppHarness(tmp, null).set("caravan.decode.chunk", "2").start()) {
+      Path staged = tmp.resolve("robot.wpilog");
+      Files.write(staged, log);
+      Files.copy(staged, app.inbox.resolve("robot.wpilog"));
+      app.awaitFiles(1);
+      assertThat(app.files()).extracting(FileRow::state).containsExactly("DONE");
+      // no header time in a .wpilog: the day it was taken
+      Path day = app.archive.resolve(dev.caravan.files.Layout.day(null));
+      assertThat(Files.readAllBytes(day.resolve("robot.wpilog"))).isEqualTo(log);
+      String csv = Files.readString(day.resolve("robot.v1.wpilog.csv"));
+      assertThat(csv)
+          .isEqualTo(
+              "timestamp_us,entry,type,value\n"
+                  + "20000,/SystemStats/BatteryVoltage,double,12.5\n"
+                  + "20000,/DS:enabled,boolean,true\n"
+                  + "40000,/SystemStats/BatteryVoltage,double,11.75\n");
+      assertThat(csv.getBytes(StandardCharsets.UTF_8)).isEqualTo(converted(staged));
+      assertThat(app.deliveries())
+          .extracting(d -> d.artifact() + " " + d.state())
+          .containsExactlyInAnyOrder("raw VERIFIED", "wpilog.csv VERIFIED");
+    }
+  }
+
+  @Test
   void anUnknownColumnIsRefusedNamingItAndTheColumnsThatExist() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> DslogCsvWriter.columns("time_utc,volts"))

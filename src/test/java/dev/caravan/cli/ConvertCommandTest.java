@@ -74,6 +74,29 @@ class ConvertCommandTest {
   }
 
   @Test
+  void aWpilogBecomesLongFormatCsvAndFromFiltersItsTimestamps() throws IOException {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.write(
+        in.resolve("robot.wpilog"),
+        new dev.caravan.testing.WpilogWriter("")
+            .start(1, "/arm/angles", "double[]", "", 0)
+            .doubles(1, 20_000, 0.5, -1.25)
+            .doubles(1, 40_000, 1.0)
+            .bytes());
+    Path outDir = tmp.resolve("out");
+    assertThat(
+            CaravanCommand.execute(
+                "convert", in.toString(), "--out", outDir.toString(), "--from", "0.03"))
+        .isZero();
+    assertThat(files(outDir)).containsExactly(outDir.resolve("robot.wpilog.csv"));
+    List<CSVRecord> rows =
+        csv(outDir.resolve("robot.wpilog.csv"), dev.caravan.csv.WpilogCsvWriter.COLUMNS);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).toList()).containsExactly("40000", "/arm/angles", "double[]", "[1.0]");
+    assertThat(out()).contains("robot.wpilog", "2 records, 1 rows");
+  }
+
+  @Test
   void columnsPicksAndOrdersTheColumnsOfTheFullCsv() throws IOException {
     Path log = Samples.dslog(Samples.MIXED);
     assertThat(
@@ -229,7 +252,7 @@ class ConvertCommandTest {
     assertThat(code).isEqualTo(1);
     assertThat(out())
         .contains("nope.dslog: no such file or folder")
-        .contains("notes.txt: not a .dslog or .dsevents file");
+        .contains("notes.txt: not a .dslog, .dsevents or .wpilog file");
     assertThat(outDir.resolve(Samples.NONE + ".csv")).exists();
   }
 

@@ -49,7 +49,7 @@ public record DriveSettings(
         get.apply("caravan.drive.folder-id"),
         get.apply("caravan.drive.folder-name"),
         Boolean.parseBoolean(orElse(get.apply("caravan.drive.recursive"), "true")),
-        Pattern.compile(orElse(get.apply("caravan.drive.include"), ".*\\.(dslog|dsevents)")),
+        Pattern.compile(orElse(get.apply("caravan.drive.include"), ".*\\.(dslog|dsevents|wpilog)")),
         key == null ? null : Path.of(key),
         token == null ? null : Path.of(token),
         Duration.parse(orElse(get.apply("caravan.drive.min-age"), "PT10M")),
