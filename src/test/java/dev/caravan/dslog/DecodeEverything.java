@@ -46,6 +46,39 @@ final class DecodeEverything {
     assertThat(fromStream).isEqualTo(fromBuffer);
   }
 
+  static void wpilog(byte[] input) {
+    List<String> fromBuffer = new ArrayList<>();
+    List<String> fromStream = new ArrayList<>();
+    String a = readWpilog(() -> new WpilogReader(input, "fuzz.wpilog"), fromBuffer);
+    String b =
+        readWpilog(
+            () -> new WpilogReader(new ByteArrayInputStream(input), "fuzz.wpilog"), fromStream);
+    assertThat(b).isEqualTo(a);
+    assertThat(fromStream).isEqualTo(fromBuffer);
+    // a data record is at least 3 header bytes after the 12-byte file header
+    assertThat(fromBuffer.size()).isLessThanOrEqualTo(Math.max(0, (input.length - 12) / 3));
+  }
+
+  private static String readWpilog(Open<WpilogReader> open, List<String> out) {
+    try (WpilogReader r = open.open()) {
+      dev.caravan.csv.WpilogCsvWriter csv =
+          new dev.caravan.csv.WpilogCsvWriter(java.io.Writer.nullWriter());
+      try {
+        for (WpilogRecord rec = r.next(); rec != null; rec = r.next()) {
+          out.add(rec.timestampUs() + " " + rec.entry().name() + " " + rec.value());
+          csv.write(rec);
+        }
+      } catch (DslogFormatException e) {
+        return ended(e);
+      }
+      return r.truncated() ? "truncated " + r.leftoverBytes() : "ok " + r.orphans();
+    } catch (DslogFormatException e) {
+      return ended(e);
+    } catch (IOException e) {
+      throw new AssertionError("no I/O can fail on a byte array", e);
+    }
+  }
+
   private interface Open<T> {
     T open() throws IOException;
   }

@@ -3,8 +3,8 @@ package dev.caravan.dslog;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Coverage-guided fuzzing of both readers with Jazzer. In {@code mvn verify} (regression mode) it
- * runs the seed inputs in {@code src/test/resources/dev/caravan/dslog/DslogFuzzTestInputs/}; to
+ * Coverage-guided fuzzing of the three readers with Jazzer. In {@code mvn verify} (regression mode)
+ * it runs the seed inputs in {@code src/test/resources/dev/caravan/dslog/DslogFuzzTestInputs/}; to
  * fuzz for real, see README.md ("Fuzzing").
  */
 class DslogFuzzTest {
@@ -17,5 +17,10 @@ class DslogFuzzTest {
   @FuzzTest(maxDuration = "5m")
   void dsevents(byte[] input) {
     DecodeEverything.dsevents(input);
+  }
+
+  @FuzzTest(maxDuration = "5m")
+  void wpilog(byte[] input) {
+    DecodeEverything.wpilog(input);
   }
 }
