@@ -125,93 +125,94 @@ public final class LogConverter {
       return failure(input, System.nanoTime() - start, "cannot read " + input + ": " + describe(e));
     }
     return switch (kind) {
-      case DSLOG -> convertDslog(input, in, size, out, output, start);
-      case DSEVENTS -> convertEvents(input, in, size, out, output, start);
-      case WPILOG -> convertWpilog(input, in, size, out, output, start);
+      case DSLOG ->
+          read(
+              input,
+              in,
+              start,
+              DslogReader::new,
+              r -> convertDslog(r, new Run(input, size, output, start), out));
+      case DSEVENTS ->
+          read(
+              input,
+              in,
+              start,
+              DsEventsReader::new,
+              r -> convertEvents(r, new Run(input, size, output, start), out));
+      case WPILOG ->
+          read(
+              input,
+              in,
+              start,
+              WpilogReader::new,
+              r -> convertWpilog(r, new Run(input, size, output, start), out));
     };
   }
 
-  private ConversionResult convertWpilog(
-      Path input, InputStream in, long size, OutputStream out, Path output, long start)
+  /** One file being converted: what the result reports besides what was read. */
+  private record Run(Path input, long size, Path output, long start) {}
+
+  private interface Open<R> {
+    R open(InputStream in, String source) throws IOException;
+  }
+
+  private interface Conversion<R> {
+    ConversionResult of(R reader) throws IOException;
+  }
+
+  /** Opens the reader (a bad header fails the file, nothing written) and converts, then closes. */
+  private static <R extends LogReader<?>> ConversionResult read(
+      Path input, InputStream in, long start, Open<R> open, Conversion<R> conversion)
       throws IOException {
-    WpilogReader reader;
+    R reader;
     try {
-      reader = new WpilogReader(in, input.toString());
+      reader = open.open(in, input.toString());
     } catch (DslogFormatException e) {
       return failure(input, System.nanoTime() - start, e.getMessage());
     }
     try (reader) {
-      Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-      return pass(
-          input,
-          size,
-          output,
-          start,
-          reader,
-          new WpilogCsvWriter(text),
-          wpilogFilter,
-          w -> {},
-          () -> 0,
-          () -> null);
+      return conversion.of(reader);
     }
   }
 
-  private ConversionResult convertDslog(
-      Path input, InputStream in, long size, OutputStream out, Path output, long start)
+  private ConversionResult convertWpilog(WpilogReader reader, Run run, OutputStream out)
       throws IOException {
-    DslogReader reader;
-    try {
-      reader = new DslogReader(in, input.toString());
-    } catch (DslogFormatException e) {
-      return failure(input, System.nanoTime() - start, e.getMessage());
-    }
-    try (reader) {
-      // the insight metrics in the same pass, over every record (the filter shapes the CSV only)
-      PowerTally tally = insight ? new PowerTally() : null;
-      DslogCsvWriter writer = new DslogCsvWriter(out, input.getFileName().toString(), columns);
-      return pass(
-          input,
-          size,
-          output,
-          start,
-          reader,
-          writer,
-          recordFilter,
-          tally == null ? r -> {} : tally::accept,
-          reader::flaggedCount,
-          () ->
-              tally == null
-                  ? null
-                  : new ConversionResult.Insight(reader.header().start(), tally.seal(), null));
-    }
+    Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    return pass(run, reader, new WpilogCsvWriter(text), wpilogFilter, w -> {}, () -> 0, () -> null);
   }
 
-  private ConversionResult convertEvents(
-      Path input, InputStream in, long size, OutputStream out, Path output, long start)
+  private ConversionResult convertDslog(DslogReader reader, Run run, OutputStream out)
       throws IOException {
-    DsEventsReader reader;
-    try {
-      reader = new DsEventsReader(in, input.toString());
-    } catch (DslogFormatException e) {
-      return failure(input, System.nanoTime() - start, e.getMessage());
-    }
-    try (reader) {
-      Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-      EventsCsvWriter writer =
-          new EventsCsvWriter(text, input.getFileName().toString(), splitMessages);
-      MatchInfo.Reader match = insight ? new MatchInfo.Reader(battery) : null;
-      return pass(
-          input,
-          size,
-          output,
-          start,
-          reader,
-          writer,
-          eventFilter,
-          match == null ? e -> {} : e -> match.accept(e.text()),
-          () -> 0,
-          () -> match == null ? null : new ConversionResult.Insight(null, null, match.info()));
-    }
+    // the insight metrics in the same pass, over every record (the filter shapes the CSV only)
+    PowerTally tally = insight ? new PowerTally() : null;
+    DslogCsvWriter writer = new DslogCsvWriter(out, run.input().getFileName().toString(), columns);
+    return pass(
+        run,
+        reader,
+        writer,
+        recordFilter,
+        tally == null ? r -> {} : tally::accept,
+        reader::flaggedCount,
+        () ->
+            tally == null
+                ? null
+                : new ConversionResult.Insight(reader.header().start(), tally.seal(), null));
+  }
+
+  private ConversionResult convertEvents(DsEventsReader reader, Run run, OutputStream out)
+      throws IOException {
+    Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    EventsCsvWriter writer =
+        new EventsCsvWriter(text, run.input().getFileName().toString(), splitMessages);
+    MatchInfo.Reader match = insight ? new MatchInfo.Reader(battery) : null;
+    return pass(
+        run,
+        reader,
+        writer,
+        eventFilter,
+        match == null ? e -> {} : e -> match.accept(e.text()),
+        () -> 0,
+        () -> match == null ? null : new ConversionResult.Insight(null, null, match.info()));
   }
 
   /**
@@ -219,10 +220,7 @@ public final class LogConverter {
    * ends the pass with the rows before it written.
    */
   private static <T> ConversionResult pass(
-      Path input,
-      long size,
-      Path output,
-      long start,
+      Run run,
       LogReader<T> reader,
       RowWriter<T> writer,
       Predicate<? super T> filter,
@@ -243,12 +241,12 @@ public final class LogConverter {
     }
     writer.flush();
     return new ConversionResult(
-        input,
-        output,
+        run.input(),
+        run.output(),
         writer.rows(),
         reader.count(),
-        size,
-        System.nanoTime() - start,
+        run.size(),
+        System.nanoTime() - run.start(),
         reader.truncated(),
         reader.leftoverBytes(),
         flagged.getAsInt(),

@@ -125,25 +125,9 @@ public record WpilogRecord(long index, long offset, long timestampUs, Entry entr
     return Float.isFinite(f) ? Float.toString(f) : "\"" + f + "\"";
   }
 
-  static String quote(String s) {
-    StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> q.append("\\\"");
-        case '\\' -> q.append("\\\\");
-        case '\n' -> q.append("\\n");
-        case '\r' -> q.append("\\r");
-        case '\t' -> q.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            q.append(String.format("\\u%04x", (int) c));
-          } else {
-            q.append(c);
-          }
-        }
-      }
-    }
-    return q.append('"').toString();
+  private static String quote(String s) {
+    StringBuilder q = new StringBuilder(s.length() + 2);
+    JsonText.quote(q, s);
+    return q.toString();
   }
 }
