@@ -30,6 +30,7 @@ public final class WpilogReader extends LogReader<WpilogRecord> {
   private final int version;
   private final String extraHeader;
   private final Map<Integer, WpilogRecord.Entry> entries = new HashMap<>();
+  private final WpilogStructs structs = new WpilogStructs();
   private int orphans;
 
   public WpilogReader(InputStream stream, String source) throws IOException {
@@ -149,7 +150,10 @@ public final class WpilogReader extends LogReader<WpilogRecord> {
       }
       byte[] data = new byte[(int) size];
       System.arraycopy(in.buf, payload, data, 0, (int) size);
-      return new WpilogRecord(count++, offset, timestamp, entry, data);
+      if (entry.type().equals("structschema")) {
+        structs.publish(entry.name(), data);
+      }
+      return new WpilogRecord(count++, offset, timestamp, entry, data, structs);
     }
     return null;
   }

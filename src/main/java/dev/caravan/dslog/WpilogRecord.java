@@ -11,8 +11,10 @@ import java.util.HexFormat;
  *
  * @param index the record's number among the data records, from 0
  * @param offset the byte offset of the record in the file
+ * @param structs the struct schemas the log has published (read when the value is asked for)
  */
-public record WpilogRecord(long index, long offset, long timestampUs, Entry entry, byte[] payload) {
+public record WpilogRecord(
+    long index, long offset, long timestampUs, Entry entry, byte[] payload, WpilogStructs structs) {
 
   /**
    * An entry as its Start record (and the latest Set Metadata) described it.
@@ -23,9 +25,11 @@ public record WpilogRecord(long index, long offset, long timestampUs, Entry entr
 
   /**
    * The value as text: numbers as Java prints them (shortest round-trip form), booleans as {@code
-   * true}/{@code false}, strings as they are, arrays as JSON, {@code raw} and any other type (a
-   * struct, protobuf) as lower-case hex of the payload. A payload whose length does not fit its
-   * type is given as hex too, prefixed {@code !}, so no byte is lost and nothing is made up.
+   * true}/{@code false}, strings as they are, arrays as JSON, a {@code struct:NAME} (or its array)
+   * as a JSON object by the schema the log published ({@link WpilogStructs}), {@code raw} and any
+   * other type (protobuf, a struct without its schema) as lower-case hex of the payload. A payload
+   * whose length does not fit its type is given as hex too, prefixed {@code !}, so no byte is lost
+   * and nothing is made up.
    */
   public String value() {
     ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
@@ -41,6 +45,7 @@ public record WpilogRecord(long index, long offset, long timestampUs, Entry entr
         return n == 8 ? Double.toString(b.getDouble()) : bad();
       case "string":
       case "json":
+      case "structschema":
         return new String(payload, StandardCharsets.UTF_8);
       case "boolean[]":
         {
@@ -86,6 +91,12 @@ public record WpilogRecord(long index, long offset, long timestampUs, Entry entr
       case "string[]":
         return stringArray(b);
       default:
+        if (entry.type().startsWith("struct:") && structs != null) {
+          String decoded = structs.decode(entry.type(), payload);
+          if (decoded != null) {
+            return decoded;
+          }
+        }
         return HexFormat.of().formatHex(payload);
     }
   }

@@ -139,6 +139,67 @@ class WpilogReaderTest {
     }
   }
 
+  /** Structs by the schemas the log publishes, with the layouts of WPILib's struct document. */
+  @Test
+  void structsAreDecodedByTheirPublishedSchemas() throws IOException {
+    java.nio.ByteBuffer pose =
+        java.nio.ByteBuffer.allocate(48).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    pose.putDouble(1.5).putDouble(-2.0).putDouble(0.25);
+    pose.putDouble(3).putDouble(4).putDouble(-0.5);
+    byte[] two = pose.array();
+    byte[] one = java.util.Arrays.copyOf(two, 24);
+    // the document's bit-field example: bbbbaaaa 000000cb 0ddddddd 00000000, a=5 b=19 c=1 d=0x55
+    byte[] bits = {0x35, 0x03, 0x55, 0x00};
+    // and 0cbbaaaa 0000000d 00000000 with a=9 b=1 c=1 d=1
+    byte[] bits2 = {0x59, 0x01, 0x00};
+    byte[] named = {'a', 'b', 'c', 0, 0, 0, 0, 0, 2, 7, 0, 0, 0, -1, -1, -1, -1};
+    byte[] log =
+        new WpilogWriter("")
+            .start(1, "/.schema/struct:Translation2d", "structschema", "", 0)
+            .start(2, "/.schema/struct:Rotation2d", "structschema", "", 0)
+            .start(3, "/.schema/struct:Pose2d", "structschema", "", 0)
+            .start(4, "/.schema/struct:Bits", "structschema", "", 0)
+            .start(5, "/.schema/struct:Bits2", "structschema", "", 0)
+            .start(6, "/.schema/struct:Named", "structschema", "", 0)
+            .string(1, 0, "double x;double y")
+            .string(2, 0, "double value")
+            .string(3, 0, "Translation2d translation;Rotation2d rotation")
+            .string(4, 0, "int16 a:4;uint16 b:5;bool c:1;int16 d:7")
+            .string(5, 0, " uint8 a : 4; int8 b:2; bool c:1; int16 d:1; ")
+            .string(6, 0, "char name[8];enum {red=1, blue=2} uint8 alliance;int32 n[2]")
+            .start(10, "/pose", "struct:Pose2d", "", 0)
+            .start(11, "/poses", "struct:Pose2d[]", "", 0)
+            .start(12, "/bits", "struct:Bits", "", 0)
+            .start(13, "/bits2", "struct:Bits2", "", 0)
+            .start(14, "/named", "struct:Named", "", 0)
+            .start(15, "/unknown", "struct:Nobody", "", 0)
+            .record(10, 20, one)
+            .record(11, 20, two)
+            .record(12, 20, bits)
+            .record(13, 20, bits2)
+            .record(14, 20, named)
+            .record(15, 20, new byte[] {1, 2})
+            .record(10, 40, new byte[] {1, 2, 3}) // not a Pose2d's 24 bytes
+            .bytes();
+    try (WpilogReader r = stream(log)) {
+      List<WpilogRecord> all = readAll(r);
+      assertThat(all.subList(0, 6))
+          .extracting(WpilogRecord::value)
+          .contains("Translation2d translation;Rotation2d rotation");
+      assertThat(all.subList(6, all.size()))
+          .extracting(WpilogRecord::value)
+          .containsExactly(
+              "{\"translation\":{\"x\":1.5,\"y\":-2.0},\"rotation\":{\"value\":0.25}}",
+              "[{\"translation\":{\"x\":1.5,\"y\":-2.0},\"rotation\":{\"value\":0.25}},"
+                  + "{\"translation\":{\"x\":3.0,\"y\":4.0},\"rotation\":{\"value\":-0.5}}]",
+              "{\"a\":5,\"b\":19,\"c\":true,\"d\":-43}",
+              "{\"a\":9,\"b\":1,\"c\":true,\"d\":-1}",
+              "{\"name\":\"abc\",\"alliance\":2,\"n\":[7,-1]}",
+              "0102",
+              "010203");
+    }
+  }
+
   @Test
   void finishFreesAnIdMetadataIsReplacedAndOrphansAreCounted() throws IOException {
     byte[] log =
@@ -243,6 +304,11 @@ class WpilogReaderTest {
   void mutatedLogsNeverFailAnyOtherWay() throws IOException {
     WpilogWriter w = new WpilogWriter("x").start(1, "/d", "double[]", "", 0);
     w.start(2, "/s", "string[]", "", 0).start(3, "/b", "boolean", "", 0);
+    // a schema and a struct too: mutations reach the schema text (sizes, nesting, bit-fields)
+    w.start(4, "/.schema/struct:P", "structschema", "", 0)
+        .string(4, 0, "int16 a:4;uint16 b:5;bool c:1;double x[2];char s[3]")
+        .start(5, "/p", "struct:P", "", 0)
+        .record(5, 1, new byte[4 + 16 + 3]);
     for (int i = 0; i < 50; i++) {
       w.doubles(1, 1000L * i, i, -i).strings(2, 1000L * i + 1, "a" + i, "b").bool(3, i, i % 2 == 0);
     }
