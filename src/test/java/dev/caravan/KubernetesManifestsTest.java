@@ -55,7 +55,8 @@ class KubernetesManifestsTest {
             "ConfigMap",
             "PersistentVolumeClaim",
             "Deployment",
-            "Service");
+            "Service",
+            "NetworkPolicy");
 
     Deployment deployment =
         client.apps().deployments().inNamespace(namespace).withName("caravan").get();
@@ -146,6 +147,28 @@ class KubernetesManifestsTest {
     String label = "camel.beans.leaderElection.clusterLabels[app.kubernetes.io/name]";
     assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/name", config.getProperty(label));
+
+    // the Pod Security Standard "restricted"
+    // (kubernetes.io/docs/concepts/security/pod-security-standards)
+    restricted(pod);
+
+    // only the HTTP port may be reached, on the app's pods (the namespace's, by the kustomize
+    // label)
+    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy =
+        client.network().v1().networkPolicies().inNamespace(namespace).withName("caravan").get();
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule ->
+                assertThat(rule.getPorts())
+                    .singleElement()
+                    .satisfies(
+                        p ->
+                            assertThat(p.getPort().getStrVal())
+                                .isEqualTo(app.getPorts().get(0).getName())));
 
     // the Service reaches the pods' health and metrics
     Service service = client.services().inNamespace(namespace).withName("caravan").get();
@@ -315,5 +338,63 @@ class KubernetesManifestsTest {
       }
     }
     return false;
+  }
+
+  /**
+   * The controls of the "restricted" Pod Security Standard (v1.30) that a pod spec can fail,
+   * checked one by one: no host namespaces, ports or paths, no privileged or extra capabilities
+   * (only NET_BIND_SERVICE may be added, ALL dropped), no privilege escalation, non-root, seccomp
+   * RuntimeDefault or Localhost, only the volume types the profile allows, default /proc, no unsafe
+   * sysctls, no AppArmor/SELinux overrides.
+   */
+  private static void restricted(PodSpec pod) {
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getHostIPC()).isNotEqualTo(Boolean.TRUE);
+    var podContext = pod.getSecurityContext();
+    assertThat(podContext.getSeccompProfile().getType()).isIn("RuntimeDefault", "Localhost");
+    assertThat(podContext.getSeLinuxOptions()).isNull();
+    assertThat(podContext.getSysctls()).isNullOrEmpty();
+    for (Volume v : pod.getVolumes()) {
+      assertThat(
+              v.getConfigMap() != null
+                  || v.getSecret() != null
+                  || v.getEmptyDir() != null
+                  || v.getPersistentVolumeClaim() != null
+                  || v.getProjected() != null
+                  || v.getDownwardAPI() != null
+                  || v.getCsi() != null
+                  || v.getEphemeral() != null)
+          .as("volume %s is of a type the restricted profile allows", v.getName())
+          .isTrue();
+    }
+    List<Container> all = new java.util.ArrayList<>(pod.getContainers());
+    if (pod.getInitContainers() != null) {
+      all.addAll(pod.getInitContainers());
+    }
+    for (Container c : all) {
+      var sc = c.getSecurityContext();
+      assertThat(sc).as(c.getName()).isNotNull();
+      assertThat(sc.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+      assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+      assertThat(sc.getCapabilities().getDrop()).contains("ALL");
+      if (sc.getCapabilities().getAdd() != null) {
+        assertThat(sc.getCapabilities().getAdd()).isSubsetOf("NET_BIND_SERVICE");
+      }
+      boolean nonRoot =
+          Boolean.TRUE.equals(sc.getRunAsNonRoot())
+              || (sc.getRunAsNonRoot() == null
+                  && Boolean.TRUE.equals(podContext.getRunAsNonRoot()));
+      assertThat(nonRoot).as("%s runs as non-root", c.getName()).isTrue();
+      Long user = sc.getRunAsUser() != null ? sc.getRunAsUser() : podContext.getRunAsUser();
+      assertThat(user).as("%s is not uid 0", c.getName()).isNotEqualTo(0L);
+      assertThat(sc.getProcMount()).isIn(null, "Default");
+      if (sc.getSeccompProfile() != null) {
+        assertThat(sc.getSeccompProfile().getType()).isIn("RuntimeDefault", "Localhost");
+      }
+      if (c.getPorts() != null) {
+        assertThat(c.getPorts()).allMatch(p -> p.getHostPort() == null || p.getHostPort() == 0);
+      }
+    }
   }
 }
