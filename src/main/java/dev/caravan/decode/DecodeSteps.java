@@ -202,6 +202,19 @@ public final class DecodeSteps {
     LOG.warn("decode failed, raw file kept: {}", message);
   }
 
+  /**
+   * After the decode, however it ended: an unfinished derived file is deleted and the reader closed
+   * (a no-op after {@link #complete}). A stop in the middle of the split, or an error other than a
+   * format error, would otherwise leave a temporary file in landing.
+   */
+  public void discard(Exchange exchange) throws IOException {
+    Decoding<?> decoding = exchange.getProperty(DECODING, Decoding.class);
+    if (decoding != null) {
+      decoding.file().close();
+      decoding.reader().close();
+    }
+  }
+
   private static File landed(Exchange exchange) {
     return exchange.getMessage().getBody(File.class);
   }

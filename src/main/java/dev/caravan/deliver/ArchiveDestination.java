@@ -56,11 +56,18 @@ public final class ArchiveDestination implements Destination {
         });
   }
 
-  /** Re-hashes the written copy; a mismatch fails the attempt (to be retried). */
+  /**
+   * Syncs the written copy to disk, then re-hashes it; a mismatch fails the attempt (to be
+   * retried). Only then does the ledger call it verified: a power cut cannot leave a verified copy
+   * that is not on the disk.
+   */
   public void verify(Exchange exchange) throws IOException {
     Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
     String target = exchange.getMessage().getHeader(TARGET, String.class);
     Path written = root.resolve(target);
+    if (Files.exists(written)) {
+      dev.caravan.files.DerivedFile.sync(written);
+    }
     String actual = Files.exists(written) ? Sha256.of(written) : "(missing)";
     if (!actual.equals(d.sha256())) {
       throw new VerificationException(

@@ -100,6 +100,17 @@ public final class DerivedFile implements AutoCloseable {
     return target;
   }
 
+  /**
+   * Makes a file written by someone else (Camel's file producer) durable: its bytes, then its name
+   * in its folder. Before the ledger calls a copy verified.
+   */
+  public static void sync(Path file) throws IOException {
+    try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
+      f.force(true);
+    }
+    syncFolder(file.getParent());
+  }
+
   /** Makes a rename in {@code folder} durable (the folder's entry); a no-op where not supported. */
   public static void syncFolder(Path folder) {
     try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {

@@ -117,16 +117,26 @@ public final class Landing {
       try {
         String copied;
         try (InputStream in = Files.newInputStream(source.toPath());
-            OutputStream out = Files.newOutputStream(temp)) {
+            java.nio.channels.FileChannel file =
+                java.nio.channels.FileChannel.open(
+                    temp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
+            OutputStream out =
+                new java.io.BufferedOutputStream(
+                    java.nio.channels.Channels.newOutputStream(file), 1 << 16)) {
           MessageDigest digest = Sha256.digest();
           Sha256.copy(in, out, digest);
           copied = Sha256.hex(digest);
+          out.flush();
+          file.force(true); // on disk before the ledger says it landed
         }
         if (!copied.equals(sha)) {
           throw new IOException(
               source + " changed while it was taken (SHA-256 " + sha + " then " + copied + ")");
         }
         moveIntoPlace(temp, target);
+        dev.caravan.files.DerivedFile.syncFolder(dir);
       } finally {
         Files.deleteIfExists(temp);
       }
