@@ -184,18 +184,12 @@ public final class DecodeSteps {
     m.setBody(done.toFile());
   }
 
-  /** The decode failed: drop the partial derived file, record why, keep the raw file. */
-  public void failed(Exchange exchange) throws IOException {
+  /**
+   * The decode failed: record why and keep the raw file (the route's {@code doFinally}, {@link
+   * #discard}, then drops the partial derived file).
+   */
+  public void failed(Exchange exchange) {
     Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-    Decoding<?> decoding = exchange.getProperty(DECODING, Decoding.class);
-    if (decoding != null) {
-      decoding.file().close();
-      try {
-        decoding.reader().close();
-      } catch (IOException ignored) {
-        // closing a read-only file cannot lose anything
-      }
-    }
     String message = cause == null ? "unknown decode failure" : cause.getMessage();
     long id = exchange.getMessage().getHeader(FileHeaders.FILE_ID, Long.class);
     ledger.failed(id, message);
@@ -211,7 +205,11 @@ public final class DecodeSteps {
     Decoding<?> decoding = exchange.getProperty(DECODING, Decoding.class);
     if (decoding != null) {
       decoding.file().close();
-      decoding.reader().close();
+      try {
+        decoding.reader().close();
+      } catch (IOException ignored) {
+        // closing a read-only file cannot lose anything
+      }
     }
   }
 

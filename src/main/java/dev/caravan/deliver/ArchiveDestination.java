@@ -66,7 +66,7 @@ public final class ArchiveDestination implements Destination {
     String target = exchange.getMessage().getHeader(TARGET, String.class);
     Path written = root.resolve(target);
     if (Files.exists(written)) {
-      dev.caravan.files.DerivedFile.sync(written);
+      dev.caravan.files.Durable.sync(written);
     }
     String actual = Files.exists(written) ? Sha256.of(written) : "(missing)";
     if (!actual.equals(d.sha256())) {

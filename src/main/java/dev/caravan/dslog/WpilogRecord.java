@@ -48,46 +48,13 @@ public record WpilogRecord(
       case "structschema":
         return new String(payload, StandardCharsets.UTF_8);
       case "boolean[]":
-        {
-          StringBuilder s = new StringBuilder("[");
-          for (int i = 0; i < n; i++) {
-            s.append(i == 0 ? "" : ",").append(payload[i] != 0);
-          }
-          return s.append(']').toString();
-        }
+        return array(b, 1, x -> Boolean.toString(x.get() != 0));
       case "int64[]":
-        if (n % 8 != 0) {
-          return bad();
-        }
-        {
-          StringBuilder s = new StringBuilder("[");
-          for (int i = 0; i < n / 8; i++) {
-            s.append(i == 0 ? "" : ",").append(b.getLong());
-          }
-          return s.append(']').toString();
-        }
+        return array(b, 8, x -> Long.toString(x.getLong()));
       case "float[]":
-        if (n % 4 != 0) {
-          return bad();
-        }
-        {
-          StringBuilder s = new StringBuilder("[");
-          for (int i = 0; i < n / 4; i++) {
-            s.append(i == 0 ? "" : ",").append(json(b.getFloat()));
-          }
-          return s.append(']').toString();
-        }
+        return array(b, 4, x -> json(x.getFloat()));
       case "double[]":
-        if (n % 8 != 0) {
-          return bad();
-        }
-        {
-          StringBuilder s = new StringBuilder("[");
-          for (int i = 0; i < n / 8; i++) {
-            s.append(i == 0 ? "" : ",").append(json(b.getDouble()));
-          }
-          return s.append(']').toString();
-        }
+        return array(b, 8, x -> json(x.getDouble()));
       case "string[]":
         return stringArray(b);
       default:
@@ -99,6 +66,19 @@ public record WpilogRecord(
         }
         return HexFormat.of().formatHex(payload);
     }
+  }
+
+  /** A JSON array of the payload's items of {@code width} bytes, each printed by {@code item}. */
+  private String array(
+      ByteBuffer b, int width, java.util.function.Function<ByteBuffer, String> item) {
+    if (payload.length % width != 0) {
+      return bad();
+    }
+    StringBuilder s = new StringBuilder("[");
+    for (int i = 0; i < payload.length / width; i++) {
+      s.append(i == 0 ? "" : ",").append(item.apply(b));
+    }
+    return s.append(']').toString();
   }
 
   /** A string[] payload: a 4-byte count, then each string as a 4-byte length and UTF-8 bytes. */

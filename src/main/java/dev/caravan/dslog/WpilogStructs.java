@@ -27,6 +27,7 @@ public final class WpilogStructs {
 
   private final Map<String, String> schemas = new HashMap<>();
   private final Map<String, List<Member>> parsed = new HashMap<>();
+  private final Map<String, Integer> sizes = new HashMap<>();
 
   /** Takes a schema published under {@code /.schema/struct:NAME}. */
   void publish(String entryName, byte[] schema) {
@@ -35,6 +36,7 @@ public final class WpilogStructs {
       String name = entryName.substring(prefix.length());
       schemas.put(name, new String(schema, StandardCharsets.UTF_8));
       parsed.remove(name);
+      sizes.clear(); // a struct's size depends on the structs it holds
     }
   }
 
@@ -55,11 +57,11 @@ public final class WpilogStructs {
         j.append('[');
         for (int at = 0; at < payload.length; at += size) {
           j.append(at == 0 ? "" : ",");
-          object(name, payload, at, j, 0);
+          walk(name, payload, at, j, 0);
         }
         return j.append(']').toString();
       }
-      object(name, payload, 0, j, 0);
+      walk(name, payload, 0, j, 0);
       return j.toString();
     } catch (IllegalArgumentException e) {
       return null;
@@ -106,13 +108,14 @@ public final class WpilogStructs {
     };
   }
 
-  /** The struct's size in bytes (walks it as decoding would, with no payload). */
+  /** The struct's size in bytes (walked once as decoding would, with no payload, then kept). */
   private int size(String name, int depth) {
-    return walk(name, null, 0, null, depth);
-  }
-
-  private void object(String name, byte[] p, int at, StringBuilder j, int depth) {
-    walk(name, p, at, j, depth);
+    Integer known = sizes.get(name);
+    if (known == null) {
+      known = walk(name, null, 0, null, depth);
+      sizes.put(name, known);
+    }
+    return known;
   }
 
   /**
@@ -175,7 +178,7 @@ public final class WpilogStructs {
       }
       if (p == null) {
         // the size alone: arithmetic, not a loop over a count a hostile schema may make huge
-        long each = w == 0 ? walk(m.type(), null, 0, null, depth + 1) : w;
+        long each = w == 0 ? size(m.type(), depth + 1) : w;
         long total = at + each * m.count();
         if (total > WpilogReader.MAX_PAYLOAD_BYTES) {
           throw new IllegalArgumentException(name + " is larger than any payload");

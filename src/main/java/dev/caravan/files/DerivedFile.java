@@ -96,28 +96,8 @@ public final class DerivedFile implements AutoCloseable {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    syncFolder(target.getParent());
+    Durable.syncFolder(target.getParent());
     return target;
-  }
-
-  /**
-   * Makes a file written by someone else (Camel's file producer) durable: its bytes, then its name
-   * in its folder. Before the ledger calls a copy verified.
-   */
-  public static void sync(Path file) throws IOException {
-    try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
-      f.force(true);
-    }
-    syncFolder(file.getParent());
-  }
-
-  /** Makes a rename in {@code folder} durable (the folder's entry); a no-op where not supported. */
-  public static void syncFolder(Path folder) {
-    try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Windows cannot open a folder as a channel; its renames are journaled by NTFS
-    }
   }
 
   public long size() {

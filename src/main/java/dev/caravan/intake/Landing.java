@@ -136,7 +136,7 @@ public final class Landing {
               source + " changed while it was taken (SHA-256 " + sha + " then " + copied + ")");
         }
         moveIntoPlace(temp, target);
-        dev.caravan.files.DerivedFile.syncFolder(dir);
+        dev.caravan.files.Durable.syncFolder(dir);
       } finally {
         Files.deleteIfExists(temp);
       }

@@ -1,0 +1,32 @@
+package dev.caravan.files;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Syncing to disk, for every step that writes a file the ledger will then name (landing, derived
+ * files, the archive): a power cut cannot leave the ledger pointing at bytes the disk never got.
+ */
+public final class Durable {
+
+  private Durable() {}
+
+  /** A file written by someone else (Camel's file producer): its bytes, then its folder's entry. */
+  public static void sync(Path file) throws IOException {
+    try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
+      f.force(true);
+    }
+    syncFolder(file.getParent());
+  }
+
+  /** Makes a rename in {@code folder} durable (the folder's entry); a no-op where not supported. */
+  public static void syncFolder(Path folder) {
+    try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Windows cannot open a folder as a channel; its renames are journaled by NTFS
+    }
+  }
+}
