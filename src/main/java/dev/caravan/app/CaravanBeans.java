@@ -172,7 +172,13 @@ public class CaravanBeans implements CamelConfiguration {
             data.resolve("landing"),
             current,
             millis(context, "caravan.insight.report-quiet")));
-    FileOutcome outcome = new FileOutcome(ledger, intakeGates(context));
+    dev.caravan.intake.LandingSpace space =
+        new dev.caravan.intake.LandingSpace(
+            data.resolve("landing"),
+            dev.caravan.intake.LandingSpace.parseSize(
+                property(context, "caravan.intake.min-free-space")));
+    registry.bind("landingSpace", space);
+    FileOutcome outcome = new FileOutcome(ledger, intakeGates(context), space);
     registry.bind("outcome", outcome);
     console(
         context,

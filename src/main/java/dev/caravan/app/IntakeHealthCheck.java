@@ -7,10 +7,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
  * {@code intake-polls} in Camel's health: DOWN while the last poll of the local or SFTP intake
- * failed, naming the source and the cause. Camel's own consumer checks cannot see these pollers:
- * they run inside {@code master:} endpoints, started only on the leading app. Its details also name
- * the files the stability gates report: changing past {@code caravan.intake.max-wait}, or listed
- * under a name that cannot be opened.
+ * failed, naming the source and the cause, or while landing is too full to take files. Camel's own
+ * consumer checks cannot see these pollers: they run inside {@code master:} endpoints, started only
+ * on the leading app. Its details also name the files the stability gates report: changing past
+ * {@code caravan.intake.max-wait}, or listed under a name that cannot be opened.
  */
 final class IntakeHealthCheck extends dev.caravan.observe.AlarmCheck {
 
@@ -35,7 +35,8 @@ final class IntakeHealthCheck extends dev.caravan.observe.AlarmCheck {
         builder.detail(gate.source() + ".unreadable", IntakeGate.shortList(gate.unreadable()));
       }
     }
-    Map<String, String> problems = outcome.pollProblems();
+    Map<String, String> problems = new java.util.TreeMap<>(outcome.pollProblems());
+    outcome.space().problem().ifPresent(p -> problems.put("landing", p));
     if (problems.isEmpty()) {
       builder.up();
     } else {
@@ -44,8 +45,7 @@ final class IntakeHealthCheck extends dev.caravan.observe.AlarmCheck {
           (source, cause) ->
               message
                   .append(message.isEmpty() ? "" : "; ")
-                  .append(source)
-                  .append(" poll failed: ")
+                  .append(source.equals("landing") ? "" : source + " poll failed: ")
                   .append(cause));
       builder.message(message.toString()).down();
     }

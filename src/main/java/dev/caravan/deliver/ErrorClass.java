@@ -19,6 +19,8 @@ public enum ErrorClass {
   MISMATCH(false),
   /** The destination refused to replace what another writer put at that name (S3 412). */
   CONFLICT(false),
+  /** The store failed on its side (HTTP 500, 502, 504). */
+  SERVER(false),
   IO(false);
 
   private final boolean permanent;
@@ -65,8 +67,16 @@ public enum ErrorClass {
       if (m.contains("status code: 412")) {
         return CONFLICT;
       }
-      if (m.contains("slowdown") || m.contains("throttl") || m.contains("too many requests")) {
+      if (m.contains("slowdown")
+          || m.contains("slow down")
+          || m.contains("throttl")
+          || m.contains("too many requests")
+          || m.contains("status code: 503")
+          || m.contains("status code: 429")) {
         return THROTTLE;
+      }
+      if (m.matches("(?s).*status code: 5\\d\\d.*")) {
+        return SERVER;
       }
       if (m.contains("timeout") || m.contains("timed out")) {
         return TIMEOUT;

@@ -44,10 +44,22 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   /**
    * @param gates the stability gate of each polled folder's intake, by source, told where each poll
    *     begins and ends
+   * @param space asked before each poll
    */
-  public FileOutcome(Ledger ledger, java.util.Map<String, dev.caravan.intake.IntakeGate> gates) {
+  public FileOutcome(
+      Ledger ledger,
+      java.util.Map<String, dev.caravan.intake.IntakeGate> gates,
+      LandingSpace space) {
     this.ledger = ledger;
     this.gates = java.util.Map.copyOf(gates);
+    this.space = space;
+  }
+
+  private final LandingSpace space;
+
+  /** Whether landing has room; a full landing pauses the intakes (see the health). */
+  public LandingSpace space() {
+    return space;
   }
 
   /** The stability gates, by source. */
@@ -84,6 +96,9 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
 
   @Override
   public boolean begin(Consumer consumer, Endpoint endpoint) {
+    if (!space.hasRoom()) {
+      return false; // nothing listed or claimed while landing is full
+    }
     var gate = gates.get(source(endpoint));
     if (gate != null) {
       gate.pollBegins();

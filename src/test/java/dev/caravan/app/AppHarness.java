@@ -152,8 +152,13 @@ public final class AppHarness implements AutoCloseable {
    * Waits until {@code n} files are in the ledger, none in progress, and no delivery is waiting.
    */
   public void awaitFiles(int n) throws InterruptedException {
+    awaitFilesWithin(n, Duration.ofSeconds(30));
+  }
+
+  /** {@link #awaitFiles} with its own time limit. */
+  public void awaitFilesWithin(int n, Duration timeout) throws InterruptedException {
     await(
-        Duration.ofSeconds(30),
+        timeout,
         n + " files settled in the ledger",
         () -> {
           List<FileRow> f = files();
