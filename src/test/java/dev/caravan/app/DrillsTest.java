@@ -177,7 +177,7 @@ class DrillsTest {
         assertThat(app.deliveries()).noneMatch(x -> x.state().equals("VERIFIED"));
         // recovery: the disk grows, the SFTP server comes back, the store answers slowly
         archive.free();
-        archive.resize(64 + (long) n * 2);
+        archive.resize(64 + 3L * n);
         sftp = new SftpTestServer(sftpRoot, tmp.resolve("hostkey"), true, sftpPort);
         proxy.mode(FaultProxy.Mode.SLOW);
         double recovered = drill.elapsed();
@@ -257,8 +257,8 @@ class DrillsTest {
 
         double freed = drill.elapsed();
         disk.free();
-        disk.resize(64 + (long) n);
-        app.awaitFiles(n);
+        disk.resize(64 + 3L * n);
+        app.awaitFilesWithin(n, Duration.ofSeconds(60 + n / 10));
         await(
             Duration.ofSeconds(30),
             "intake UP again",
@@ -351,7 +351,7 @@ class DrillsTest {
         pg = postgres(pgData, port);
         double back = drill.elapsed();
         drill.figure("files %d; PostgreSQL down %.1f s mid-run", n, back - stopped);
-        app.awaitFilesWithin(n, Duration.ofSeconds(120));
+        app.awaitFilesWithin(n, Duration.ofSeconds(120 + n / 5));
         drill.figure(
             "all done %.1f s after it came back, without a restart", drill.elapsed() - back);
         assertThat(app.files()).allMatch(f -> f.state().equals("DONE"));
@@ -360,6 +360,168 @@ class DrillsTest {
     } finally {
       pg.close();
     }
+  }
+
+  /**
+   * kill -9 at random moments while files come from the inbox and Drive, are decoded, fanned out to
+   * the archive, SFTP and S3 and their local copies deleted by retention, the ledger on PostgreSQL:
+   * at the end every file at every destination once, byte-equal, no temporary file, every local
+   * copy gone, and {@code caravan check} finds every verified copy good.
+   */
+  @Test
+  void killedAtRandomMomentsEveryFileEndsUpEverywhereOnce() throws Exception {
+    Drill drill = new Drill("kill-9");
+    int n = Drill.size("files", 24);
+    int kills = Drill.size("kills", 4);
+    int fromDrive = n / 3;
+    Path inbox = Files.createDirectories(tmp.resolve("inbox"));
+    for (int i = 0; i < n - fromDrive; i++) {
+      Files.write(inbox.resolve("k" + i + ".dslog"), RouteAppContract.variant(1000 + i));
+    }
+    Path sftpRoot = Files.createDirectories(tmp.resolve("sftp-root"));
+    Path log = tmp.resolve("app.log");
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        SftpTestServer sftp = new SftpTestServer(sftpRoot, tmp.resolve("hostkey"), false);
+        S3TestServer s3 = new S3TestServer(Files.createDirectories(tmp.resolve("s3")));
+        var admin = s3.admin("logs");
+        dev.caravan.testing.FakeDrive drive = new dev.caravan.testing.FakeDrive()) {
+      admin.client().createBucket(b -> b.bucket("logs"));
+      var folder = drive.folder("Robot logs", null);
+      for (int i = 0; i < fromDrive; i++) {
+        drive.file("g" + i + ".dslog", folder.id, RouteAppContract.variant(3000 + i));
+      }
+      String url = pg.getJdbcUrl("postgres", "postgres").replace("localhost", "127.0.0.1");
+      Map<String, String> config = new TreeMap<>();
+      config.put("caravan.db.url", url);
+      config.put("caravan.db.user", "postgres");
+      config.put("caravan.archive", tmp.resolve("archive").toString());
+      config.put("caravan.data", tmp.resolve("data").toString());
+      config.put("caravan.destinations", "archive,sftp,s3");
+      config.put("caravan.sftp.enabled", "true");
+      config.put("caravan.sftp.host", "127.0.0.1");
+      config.put("caravan.sftp.port", Integer.toString(sftp.port()));
+      config.put("caravan.sftp.user", SftpTestServer.USER);
+      config.put("caravan.sftp.password", SftpTestServer.PASSWORD);
+      config.put("caravan.sftp.strict-host-key-checking", "no");
+      config.put("caravan.sftp.base", "upload");
+      config.put("caravan.s3.enabled", "true");
+      config.put("caravan.s3.endpoint", s3.endpoint());
+      config.put("caravan.s3.bucket", "logs");
+      config.put("caravan.s3.path-style", "true");
+      config.put("caravan.s3.access-key", S3TestServer.ACCESS_KEY);
+      config.put("caravan.s3.secret-key", S3TestServer.SECRET_KEY);
+      config.put("caravan.drive.enabled", "true");
+      config.put("caravan.drive.root-url", drive.rootUrl());
+      config.put("caravan.drive.folder-name", "Robot logs");
+      config.put(
+          "caravan.drive.service-account-key",
+          drive.serviceAccountKey(tmp.resolve("key.json")).toString());
+      config.put("caravan.drive.poll-interval", "300");
+      config.put("caravan.drive.min-age", "PT1M");
+      config.put("caravan.retention.enabled", "true");
+      config.put("caravan.retention.delete-local-after", "PT0S");
+      config.put("caravan.retention.interval", "500");
+      Map<String, String> env = new TreeMap<>();
+      config.forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+      java.util.Random random = new java.util.Random(Long.getLong("caravan.drill.seed", 19));
+      try (dev.caravan.ledger.Ledger ledger = dev.caravan.ledger.Ledger.open(url, "postgres", "")) {
+        for (int k = 0; k < kills; k++) {
+          String before = progress(ledger);
+          Process app = dev.caravan.testing.ChildApp.start(tmp, log, env);
+          // once it is at work (it leads, after the killed one's lease ran out), a random moment
+          await(
+              Duration.ofSeconds(60),
+              "work after start " + (k + 1),
+              () -> !progress(ledger).equals(before));
+          Thread.sleep(random.nextInt(2000));
+          app.destroyForcibly(); // kill -9
+          app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+          drill.figure("kill %d at %.1f s: %s", k + 1, drill.elapsed(), progress(ledger));
+        }
+        Process app = dev.caravan.testing.ChildApp.start(tmp, log, env);
+        try {
+          await(
+              Duration.ofSeconds(120 + n),
+              "every file everywhere, local copies deleted",
+              () -> {
+                List<FileRow> rows = ledger.files();
+                return rows.size() == n
+                    && rows.stream().allMatch(f -> f.state().equals("DONE"))
+                    && ledger.deliveries().stream()
+                            .filter(x -> x.state().equals("VERIFIED"))
+                            .count()
+                        == 3L * 2 * n
+                    && filesQuietly(tmp.resolve("data/landing")).isEmpty();
+              });
+        } finally {
+          app.destroy();
+          app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+          app.destroyForcibly();
+        }
+        drill.figure(
+            "files %d (%d from Drive), %d kills: all done at %.1f s; %s",
+            n, fromDrive, kills, drill.elapsed(), progress(ledger));
+        List<DeliveryRow> d = ledger.deliveries();
+        assertThat(d).hasSize(3 * 2 * n).allMatch(x -> x.state().equals("VERIFIED"));
+        for (DeliveryRow x : d) {
+          if (!x.destination().equals("s3")) {
+            Path root = x.destination().equals("sftp") ? sftpRoot : tmp.resolve("archive");
+            assertThat(Sha256.of(root.resolve(x.remotePath())))
+                .as(x.toString())
+                .isEqualTo(x.sha256());
+          }
+        }
+      }
+      for (Path dir : List.of(tmp.resolve("archive"), sftpRoot.resolve("upload"))) {
+        assertThat(files(dir))
+            .as("%s: each file once, no temporary or duplicate copies", dir)
+            .hasSize(2 * n)
+            .noneMatch(
+                p -> p.toString().contains("(2)") || p.getFileName().toString().startsWith("."));
+      }
+      assertThat(files(tmp.resolve("data")))
+          .as("no temporary file left in data/")
+          .noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
+      assertThat(admin.client().listObjectsV2(b -> b.bucket("logs")).contents()).hasSize(2 * n);
+      assertThat(admin.client().listMultipartUploads(b -> b.bucket("logs")).uploads()).isEmpty();
+      Path properties = tmp.resolve("check.properties");
+      StringBuilder text = new StringBuilder();
+      config.forEach(
+          (k, v) -> text.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
+      Files.writeString(properties, text);
+      String check = dev.caravan.testing.Cli.run(0, "check", "--config", properties.toString());
+      assertThat(check).contains(3 * 2 * n + " verified copies checked, 0 bad");
+      drill.figure("caravan check: %s", check.strip().lines().reduce((a, b) -> b).orElse(""));
+    }
+  }
+
+  private static List<Path> filesQuietly(Path dir) {
+    try {
+      return files(dir);
+    } catch (Exception e) {
+      return List.of(dir); // being changed under us: not empty
+    }
+  }
+
+  /** What the ledger shows at a kill: which phases were under way. */
+  private static String progress(dev.caravan.ledger.Ledger ledger) {
+    List<FileRow> rows = ledger.files();
+    Map<String, Long> states =
+        new TreeMap<>(
+            rows.stream().collect(Collectors.groupingBy(FileRow::state, Collectors.counting())));
+    long drive = rows.stream().filter(f -> f.source().equals("drive")).count();
+    long verified = ledger.deliveries().stream().filter(x -> x.state().equals("VERIFIED")).count();
+    long deleted =
+        rows.stream()
+            .filter(f -> f.landingPath() != null && !Files.exists(Path.of(f.landingPath())))
+            .count();
+    return String.format(
+        java.util.Locale.ROOT,
+        "files %s (%d from Drive), %d copies verified, %d local copies deleted",
+        states,
+        drive,
+        verified,
+        deleted);
   }
 
   private static EmbeddedPostgres postgres(Path data, int port) throws Exception {
