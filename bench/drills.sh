@@ -13,7 +13,7 @@ files=${1:-1000}
 kills=${2:-20}
 outage=${3:-60}
 down=${4:-30}
-rm -rf target/drills
+rm -rf target/drills && mkdir -p target
 start=$(date +%s)
 mvn -B -q verify -Djacoco.skip=true -Dit.test=NONE -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dtest=DrillsTest -Dsurefire.failIfNoSpecifiedTests=false \
