@@ -100,14 +100,17 @@ public class CaravanBeans implements CamelConfiguration {
     // live: every deliver-NAME route loaded from routes/, kept to caravan.destinations if set
     Destinations current = new Destinations(context, destinations);
     registry.bind("deliveryQueue", queue);
-    registry.bind("deliveries", new Deliveries(queue, current));
+    DestinationConfig destinationConfig =
+        new DestinationConfig(
+            k -> context.getPropertiesComponent().resolveProperty(k).orElse(null));
+    registry.bind("deliveries", new Deliveries(queue, current, destinationConfig));
+    context
+        .getCamelContextExtension()
+        .registerEndpointCallback(new dev.caravan.deliver.ReadOnlyKnownHosts());
     // a delivery route's upload split hands on the bodies of its items: the placed deliveries
     registry.bind(
         "uploadedBatch", new org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy());
     registry.bind("placement", new dev.caravan.deliver.Placement.Steps());
-    DestinationConfig destinationConfig =
-        new DestinationConfig(
-            k -> context.getPropertiesComponent().resolveProperty(k).orElse(null));
     // the beans of each kind of destination; a destination is named by its deliver route and
     // configured under caravan.NAME.*
     registry.bind(

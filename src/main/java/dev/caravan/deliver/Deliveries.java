@@ -26,11 +26,17 @@ public final class Deliveries {
 
   private final DeliveryQueue queue;
   private final java.util.function.Supplier<List<String>> destinations;
+  private final DestinationConfig config;
 
   /**
    * @param destinations the destinations at the moment of queueing (see {@link Destinations})
+   * @param config their settings, to explain a refused SFTP host key
    */
-  public Deliveries(DeliveryQueue queue, java.util.function.Supplier<List<String>> destinations) {
+  public Deliveries(
+      DeliveryQueue queue,
+      java.util.function.Supplier<List<String>> destinations,
+      DestinationConfig config) {
+    this.config = config;
     this.queue = queue;
     this.destinations = destinations;
   }
@@ -65,7 +71,7 @@ public final class Deliveries {
     Delivery d = exchange.getProperty(DELIVERY, Delivery.class);
     Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     ErrorClass cls = ErrorClass.of(cause);
-    String message = cause == null ? "unknown" : cause.getMessage();
+    String message = cause == null ? "unknown" : message(d.destination(), cause);
     String state = queue.failed(d, cls.label(), cls.permanent(), message);
     LOG.warn(
         "{} {} -> {}: {} ({}, attempt {}): {}",
@@ -76,6 +82,18 @@ public final class Deliveries {
         cls.label(),
         d.attempts() + 1,
         message);
+  }
+
+  /** The error's own message, or for a refused SFTP host key what to do about it. */
+  private String message(String destination, Exception cause) {
+    SftpVerifier.Server server = config.sftp(destination);
+    return SftpHostKeys.explain(
+            cause,
+            server.host(),
+            server.port(),
+            config.knownHosts(destination),
+            server.timeoutMillis())
+        .orElse(cause.getMessage());
   }
 
   /** The attempt succeeded (the destination's verify step recorded it): one line in the log. */

@@ -41,6 +41,11 @@ public final class DestinationConfig {
     return get(name, "base", "");
   }
 
+  /** The known-hosts file an SFTP server's key is checked against (also for an SFTP intake). */
+  public String knownHosts(String name) {
+    return get(name, "known-hosts", System.getProperty("user.home") + "/.ssh/known_hosts");
+  }
+
   /** Host keys are checked against the known-hosts file unless checking is turned off. */
   public SftpVerifier.Server sftp(String name) {
     boolean strict = !"no".equalsIgnoreCase(get(name, "strict-host-key-checking", "yes"));
@@ -50,9 +55,7 @@ public final class DestinationConfig {
         get(name, "user", "caravan"),
         get(name, "password", null),
         get(name, "private-key", null),
-        strict
-            ? get(name, "known-hosts", System.getProperty("user.home") + "/.ssh/known_hosts")
-            : null,
+        strict ? knownHosts(name) : null,
         Integer.parseInt(get(name, "timeout", "30000")));
   }
 

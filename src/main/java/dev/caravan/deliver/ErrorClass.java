@@ -57,6 +57,9 @@ public enum ErrorClass {
           || m.contains("access denied")
           || m.contains("accessdenied")
           || m.contains("permission denied")
+          || m.contains("unknownhostkey")
+          || m.contains("hostkey has been changed")
+          || m.contains("reject hostkey")
           || m.contains("invalidaccesskeyid")
           || m.contains("signaturedoesnotmatch")) {
         return AUTH;

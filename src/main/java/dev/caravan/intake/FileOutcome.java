@@ -136,6 +136,13 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     }
     // the root says why (e.g. "Auth fail"); the top says where
     String why = root == cause ? cause.toString() : cause + " (" + root + ")";
+    if (endpoint instanceof org.apache.camel.component.file.remote.SftpEndpoint sftp) {
+      var c = sftp.getConfiguration();
+      why =
+          dev.caravan.deliver.SftpHostKeys.explain(
+                  cause, c.getHost(), c.getPort(), c.getKnownHostsFile(), c.getConnectTimeout())
+              .orElse(why);
+    }
     LOG.error("poll of {} failed: {}", endpoint.getEndpointBaseUri(), why);
     pollProblems.put(source(endpoint), why);
     return false;

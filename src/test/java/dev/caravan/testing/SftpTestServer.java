@@ -78,6 +78,11 @@ public final class SftpTestServer implements AutoCloseable {
     return this;
   }
 
+  /** The host key this server presents. */
+  public java.security.PublicKey hostKey() throws Exception {
+    return sshd.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
+  }
+
   public int port() {
     return sshd.getPort();
   }
