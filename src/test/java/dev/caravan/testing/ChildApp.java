@@ -12,16 +12,30 @@ public final class ChildApp {
   private ChildApp() {}
 
   public static Process start(Path workDir, Path log, Map<String, String> env) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
+    return start(workDir, log, env, java.util.List.of(), Path.of("routes"));
+  }
+
+  /** With these JVM options too (e.g. another logging configuration) and its own routes. */
+  public static Process start(
+      Path workDir,
+      Path log,
+      Map<String, String> env,
+      java.util.List<String> jvmOptions,
+      Path routes)
+      throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.addAll(jvmOptions);
+    command.addAll(
+        java.util.List.of(
             "-cp",
             System.getProperty("java.class.path"),
             "dev.caravan.cli.CaravanCommand",
             "run",
             "--routes",
-            Path.of("routes").toAbsolutePath().toString());
+            routes.toAbsolutePath().toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.directory(workDir.toFile());
     pb.environment().put("CARAVAN_INTAKE_MIN_AGE", "200");
     // these tests count deliveries of raw files and CSVs; the insight has its own

@@ -1,0 +1,238 @@
+package dev.caravan.app;
+
+import static dev.caravan.app.AppHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.ledger.Ledger;
+import dev.caravan.testing.Cli;
+import dev.caravan.testing.FakeDrive;
+import dev.caravan.testing.S3TestServer;
+import dev.caravan.testing.SftpTestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Secrets never leave the process: the application runs (its own process, {@code
+ * CARAVAN_LOG_LEVEL=DEBUG} with the shipped logging configuration) with known values for the SFTP
+ * password, the S3 secret key, the Drive service-account key and the console token, and every path
+ * is driven: deliveries that work, an SFTP login refused (a second destination with a wrong
+ * password, itself a secret), Drive answering 500s, the console API, the health, metrics and
+ * Jolokia endpoints, {@code caravan status --json}, {@code caravan check} and the dry run. No
+ * secret appears in any log line or output.
+ */
+class SecretsTest {
+
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
+  Path tmp;
+
+  @Test
+  void noSecretAppearsInAnyLogOrOutput() throws Exception {
+    String token = "console-token-" + java.util.UUID.randomUUID();
+    String wrongPassword = "wrong-but-secret-" + java.util.UUID.randomUUID();
+    Path inbox = Files.createDirectories(tmp.resolve("inbox"));
+    for (int i = 0; i < 3; i++) {
+      Files.write(inbox.resolve("s" + i + ".dslog"), RouteAppContract.variant(700 + i));
+    }
+    Path sftpRoot = Files.createDirectories(tmp.resolve("sftp-root"));
+    Path log = tmp.resolve("app.log");
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    try (SftpTestServer sftp = new SftpTestServer(sftpRoot, tmp.resolve("hostkey"), true);
+        S3TestServer s3 = new S3TestServer(Files.createDirectories(tmp.resolve("s3")));
+        var admin = s3.admin("logs");
+        FakeDrive drive = new FakeDrive()) {
+      admin.client().createBucket(b -> b.bucket("logs"));
+      var folder = drive.folder("Robot logs", null);
+      drive.file("d.dslog", folder.id, RouteAppContract.variant(750));
+      drive.fail(FakeDrive.listing(), 500, "backend error", null, 3);
+      Path key = drive.serviceAccountKey(tmp.resolve("drive-key.json"));
+      String pem =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(key.toFile())
+              .get("private_key")
+              .asText();
+      String keyBody = pem.replaceAll("-----[A-Z ]+-----", "").replace("\n", "");
+      List<String> secrets =
+          List.of(
+              SftpTestServer.PASSWORD,
+              S3TestServer.SECRET_KEY,
+              token,
+              wrongPassword,
+              // any 40 characters of the private key, from its start, middle and end
+              keyBody.substring(0, 40),
+              keyBody.substring(keyBody.length() / 2, keyBody.length() / 2 + 40),
+              keyBody.substring(keyBody.length() - 40));
+
+      Map<String, String> config = new TreeMap<>();
+      config.put("caravan.archive", tmp.resolve("archive").toString());
+      config.put("caravan.data", tmp.resolve("data").toString());
+      config.put("caravan.destinations", "archive,sftp,s3,backup");
+      config.put("caravan.sftp.enabled", "true");
+      config.put("caravan.sftp.host", "127.0.0.1");
+      config.put("caravan.sftp.port", Integer.toString(sftp.port()));
+      config.put("caravan.sftp.user", SftpTestServer.USER);
+      config.put("caravan.sftp.strict-host-key-checking", "no");
+      config.put("caravan.sftp.base", "upload");
+      config.put("caravan.s3.enabled", "true");
+      config.put("caravan.s3.endpoint", s3.endpoint());
+      config.put("caravan.s3.bucket", "logs");
+      config.put("caravan.s3.path-style", "true");
+      config.put("caravan.s3.access-key", S3TestServer.ACCESS_KEY);
+      config.put("caravan.backup.enabled", "true");
+      config.put("caravan.backup.host", "127.0.0.1");
+      config.put("caravan.backup.port", Integer.toString(sftp.port()));
+      config.put("caravan.backup.user", SftpTestServer.USER);
+      config.put("caravan.backup.strict-host-key-checking", "no");
+      config.put("caravan.backup.base", "backup");
+      config.put("caravan.drive.enabled", "true");
+      config.put("caravan.drive.root-url", drive.rootUrl());
+      config.put("caravan.drive.folder-name", "Robot logs");
+      config.put("caravan.drive.service-account-key", key.toString());
+      config.put("caravan.drive.poll-interval", "300");
+      config.put("caravan.drive.min-age", "PT1M");
+      config.put("caravan.drive.backoff", "10");
+      config.put("caravan.drive.backoff-max", "50");
+      // the secrets as an operator gives them: environment variables (or secret files)
+      Map<String, String> secretEnv =
+          Map.of(
+              "CARAVAN_SFTP_PASSWORD",
+              SftpTestServer.PASSWORD,
+              "CARAVAN_BACKUP_PASSWORD",
+              wrongPassword,
+              "CARAVAN_S3_SECRET_KEY",
+              S3TestServer.SECRET_KEY,
+              "CARAVAN_CONSOLE_TOKEN",
+              token);
+      Map<String, String> env = new TreeMap<>(secretEnv);
+      config.forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+      // DEBUG as an operator turns it on, with the shipped logging configuration
+      env.put("CARAVAN_LOG_LEVEL", "DEBUG");
+      env.put("CAMEL_SERVER_ENABLED", "true");
+      env.put("CAMEL_MANAGEMENT_ENABLED", "true");
+      // the backup destination: a copy of the shipped SFTP route under its own name, in this
+      // test's own routes folder
+      Path routes = Files.createDirectories(tmp.resolve("routes"));
+      try (var files = Files.list(Path.of("routes"))) {
+        for (Path p : files.toList()) {
+          Files.copy(p, routes.resolve(p.getFileName()));
+        }
+      }
+      Files.writeString(
+          routes.resolve("deliver-backup.camel.yaml"),
+          Files.readString(routes.resolve("deliver-sftp.camel.yaml"))
+              .replace("deliver-sftp", "deliver-backup")
+              .replace("claim('sftp'", "claim('backup'")
+              .replace("caravan.sftp.", "caravan.backup."));
+
+      // the HTTP port in the operator's configuration file (./config/application.properties)
+      Files.writeString(
+          Files.createDirectories(tmp.resolve("config")).resolve("application.properties"),
+          "camel.management.port = " + port + "\n");
+      List<String> outputs = new ArrayList<>();
+      Process app = dev.caravan.testing.ChildApp.start(tmp, log, env, List.of(), routes);
+      try {
+        String url = Ledger.url(null, tmp.resolve("data"));
+        await(
+            Duration.ofSeconds(90),
+            "the ledger",
+            () -> Files.exists(tmp.resolve("data/ledger.mv.db")));
+        Thread.sleep(1000);
+        try (Ledger ledger = Ledger.open(url, "sa", "")) {
+          await(
+              Duration.ofSeconds(90),
+              "deliveries verified, the backup refused",
+              () ->
+                  ledger.files().size() == 4
+                      && ledger.deliveries().stream()
+                              .filter(d -> d.state().equals("VERIFIED"))
+                              .count()
+                          == 3L * 2 * 4
+                      && ledger.deliveries().stream()
+                          .anyMatch(
+                              d ->
+                                  d.destination().equals("backup")
+                                      && "auth".equals(d.errorClass())));
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        for (String path :
+            List.of(
+                "/observe/health",
+                "/observe/metrics",
+                "/api/status",
+                "/api/files?limit=100",
+                "/api/events?backlog=500",
+                "/observe/jolokia/search/org.apache.camel:*",
+                "/observe/jolokia/read/org.apache.camel:context=caravan,type=endpoints,*",
+                "/observe/jolokia/read/org.apache.camel:context=caravan,type=context,*")) {
+          HttpRequest.Builder request =
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .header("Authorization", "Bearer " + token)
+                  .timeout(Duration.ofSeconds(10));
+          if (path.startsWith("/api/events")) {
+            // a stream: what it sends in two seconds
+            var response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()).body();
+            byte[] buffer = new byte[1 << 20];
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            StringBuilder got = new StringBuilder();
+            while (System.nanoTime() < end && response.available() >= 0) {
+              int n = response.available() > 0 ? response.read(buffer) : 0;
+              if (n > 0) {
+                got.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+              } else {
+                Thread.sleep(50);
+              }
+            }
+            response.close();
+            outputs.add(path + "\n" + got);
+          } else {
+            HttpResponse<String> r =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            outputs.add(path + " " + r.statusCode() + "\n" + r.body());
+          }
+        }
+        Path properties = tmp.resolve("cli.properties");
+        StringBuilder text = new StringBuilder();
+        config.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(properties, text);
+        // exit 1: the backup's deliveries are quarantined (its login is refused)
+        outputs.add(Cli.run(1, "status", "--json", "--config", properties.toString()));
+        outputs.add(Cli.run(1, "status", "--config", properties.toString()));
+      } finally {
+        app.destroy();
+        app.waitFor(60, TimeUnit.SECONDS);
+        app.destroyForcibly();
+      }
+      String all = Files.readString(log) + String.join("\n", outputs);
+      assertThat(Files.readString(log))
+          .as("DEBUG logging was on, and the paths ran")
+          .contains(" DEBUG ")
+          .contains("Auth fail")
+          .contains("500");
+      assertThat(String.join("\n", outputs))
+          .as("the outputs were read")
+          .contains("/observe/metrics 200")
+          .contains("/api/status 200")
+          .contains("/observe/jolokia/read/org.apache.camel:context=caravan,type=endpoints,* 200")
+          .contains("caravan_deliveries");
+      for (String secret : secrets) {
+        assertThat(all).as("a secret in the logs or outputs").doesNotContain(secret);
+      }
+    }
+  }
+}
