@@ -89,7 +89,7 @@ public final class Ledger implements AutoCloseable {
               new String[] {"id"})) {
         s.setString(1, key.source());
         s.setString(2, key.path());
-        s.setString(3, name);
+        s.setString(3, storable(name));
         s.setLong(4, size);
         s.setString(5, key.sha256());
         s.setString(6, kind);
@@ -657,6 +657,15 @@ public final class Ledger implements AutoCloseable {
   }
 
   private static String clip(String s) {
+    s = storable(s);
     return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
+  }
+
+  /**
+   * Text as given, but for NUL, which PostgreSQL cannot store in text: it is kept as ␀ (U+2400),
+   * the same on H2. Only Drive names can hold one.
+   */
+  static String storable(String s) {
+    return s == null ? null : s.replace('\u0000', '\u2400');
   }
 }

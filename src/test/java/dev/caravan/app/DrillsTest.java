@@ -428,12 +428,13 @@ class DrillsTest {
         for (int k = 0; k < kills; k++) {
           String before = progress(ledger);
           Process app = dev.caravan.testing.ChildApp.start(tmp, log, env);
-          // once it is at work (it leads, after the killed one's lease ran out), a random moment
-          await(
-              Duration.ofSeconds(60),
-              "work after start " + (k + 1),
-              () -> !progress(ledger).equals(before));
-          Thread.sleep(random.nextInt(2000));
+          // once it is at work (it leads, after the killed one's lease ran out), a random moment,
+          // spread so that the kills fall across the whole run (about 0.1 s of work per file)
+          long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+          while (progress(ledger).equals(before) && System.nanoTime() < end) {
+            Thread.sleep(50);
+          }
+          Thread.sleep(random.nextInt(Math.max(1500, 200 * n / kills)));
           app.destroyForcibly(); // kill -9
           app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
           drill.figure("kill %d at %.1f s: %s", k + 1, drill.elapsed(), progress(ledger));

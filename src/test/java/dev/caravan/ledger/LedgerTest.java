@@ -72,4 +72,21 @@ class LedgerTest {
     FileKey key = new FileKey("local", "odd: name | with/colons:and spaces.dslog", SHA);
     assertThat(FileKey.decode(key.encode())).isEqualTo(key);
   }
+
+  /** A name with a NUL (Drive allows one) on real PostgreSQL, which refuses NUL in text. */
+  @Test
+  void aNameWithNulIsRecordedOnPostgres() throws Exception {
+    try (var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+        Ledger onPostgres =
+            Ledger.open(
+                pg.getJdbcUrl("postgres", "postgres").replace("localhost", "127.0.0.1"),
+                "postgres",
+                "")) {
+      FileKey key = new FileKey("drive", "id1:md5", SHA);
+      long id = onPostgres.claim(key, "x\u0000y.dslog", 10, "dslog").orElseThrow();
+      assertThat(onPostgres.files()).extracting(FileRow::name).containsExactly("x\u2400y.dslog");
+      onPostgres.failed(id, "bad bytes in x\u0000y.dslog");
+      assertThat(onPostgres.events(id)).anyMatch(e -> e.detail().contains("x\u2400y.dslog"));
+    }
+  }
 }

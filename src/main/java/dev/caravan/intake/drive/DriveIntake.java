@@ -196,11 +196,12 @@ public final class DriveIntake {
       throw e;
     }
     downloads.incrementAndGet();
-    String name = Layout.safeName(item.name());
-    LogKind kind = LogKind.of(Path.of(name));
+    // the kind by a name a Path can hold; the ledger keeps the name as Drive gives it, and landing
+    // makes it a safe file name
+    LogKind kind = LogKind.of(Path.of(Layout.safeName(item.name())));
     m.setHeader(FileHeaders.SOURCE, SOURCE);
     m.setHeader(FileHeaders.SOURCE_PATH, item.path() + " (drive " + item.id() + ")");
-    m.setHeader(FileHeaders.NAME, name);
+    m.setHeader(FileHeaders.NAME, item.name());
     m.setHeader(FileHeaders.SIZE, item.size());
     m.setHeader(FileHeaders.SHA256, sha);
     m.setHeader(FileHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
