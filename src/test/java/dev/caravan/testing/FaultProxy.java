@@ -51,7 +51,7 @@ public final class FaultProxy implements AutoCloseable {
     this.mode = mode;
   }
 
-  /** Requests answered 503 so far. */
+  /** Requests answered 503 or 500 so far. */
   public long failed() {
     return failed.get();
   }
@@ -84,7 +84,7 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** Reads the request (head and body) and answers 503 SlowDown, then closes. */
+  /** Reads the request (head and body) and answers 503 SlowDown or 500, then closes. */
   private void refuse(Socket client) throws IOException {
     InputStream in = client.getInputStream();
     OutputStream out = client.getOutputStream();
@@ -103,13 +103,20 @@ public final class FaultProxy implements AutoCloseable {
     if (!expectContinue) {
       in.skipNBytes(length); // the body the client sent regardless
     }
+    boolean throttle = failed.incrementAndGet() % 2 == 1;
+    String code = throttle ? "SlowDown" : "InternalError";
     byte[] body =
-        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-                + "<Message>Please reduce your request rate.</Message></Error>")
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                + code
+                + "</Code><Message>"
+                + (throttle
+                    ? "Please reduce your request rate."
+                    : "We encountered an internal error.")
+                + "</Message></Error>")
             .getBytes(StandardCharsets.UTF_8);
-    failed.incrementAndGet();
     out.write(
-        ("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
+        ((throttle ? "HTTP/1.1 503 Slow Down" : "HTTP/1.1 500 Internal Server Error")
+                + "\r\nContent-Type: application/xml\r\nContent-Length: "
                 + body.length
                 + "\r\nConnection: close\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
