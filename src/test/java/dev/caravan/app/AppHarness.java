@@ -95,6 +95,12 @@ public final class AppHarness implements AutoCloseable {
     return this;
   }
 
+  /** Sets every key of {@code settings} (see {@code testing/TestConfig}). */
+  public AppHarness setAll(Map<String, String> settings) {
+    settings.forEach(this::set);
+    return this;
+  }
+
   /** Starts with this properties file as the operator's configuration (else none). */
   public AppHarness config(Path file) {
     this.config = file;

@@ -11,6 +11,7 @@ import dev.caravan.testing.FaultProxy;
 import dev.caravan.testing.S3TestServer;
 import dev.caravan.testing.SftpTestServer;
 import dev.caravan.testing.SmallDisk;
+import dev.caravan.testing.TestConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,26 +133,17 @@ class DrillsTest {
       admin.client().createBucket(b -> b.bucket("logs")).sdkHttpResponse();
       SftpTestServer sftp = new SftpTestServer(sftpRoot, tmp.resolve("hostkey"), true);
       int sftpPort = sftp.port();
+      Map<String, String> servers = new java.util.LinkedHashMap<>();
+      servers.putAll(TestConfig.sftp("sftp", sftp, "upload"));
+      servers.putAll(TestConfig.s3(proxy.endpoint(), "logs"));
       sftp.stop(); // down from the start
       proxy.mode(FaultProxy.Mode.FAIL);
       archive.fill(0);
       AppHarness app =
           new AppHarness(tmp, null)
               .set("caravan.destinations", "archive,sftp,s3")
-              .set("caravan.sftp.enabled", "true")
-              .set("caravan.sftp.host", "127.0.0.1")
-              .set("caravan.sftp.port", Integer.toString(sftpPort))
-              .set("caravan.sftp.user", SftpTestServer.USER)
-              .set("caravan.sftp.password", SftpTestServer.PASSWORD)
-              .set("caravan.sftp.strict-host-key-checking", "no")
-              .set("caravan.sftp.base", "upload")
+              .setAll(servers)
               .set("caravan.sftp.timeout", "3000")
-              .set("caravan.s3.enabled", "true")
-              .set("caravan.s3.endpoint", proxy.endpoint())
-              .set("caravan.s3.bucket", "logs")
-              .set("caravan.s3.path-style", "true")
-              .set("caravan.s3.access-key", S3TestServer.ACCESS_KEY)
-              .set("caravan.s3.secret-key", S3TestServer.SECRET_KEY)
               .set("caravan.s3.timeout", "10000")
               // retries spaced to outlast the outage, as an operator sizes them
               .set("caravan.deliver.max-attempts", "40")
@@ -415,32 +407,13 @@ class DrillsTest {
       config.put("caravan.archive", tmp.resolve("archive").toString());
       config.put("caravan.data", tmp.resolve("data").toString());
       config.put("caravan.destinations", "archive,sftp,s3");
-      config.put("caravan.sftp.enabled", "true");
-      config.put("caravan.sftp.host", "127.0.0.1");
-      config.put("caravan.sftp.port", Integer.toString(sftp.port()));
-      config.put("caravan.sftp.user", SftpTestServer.USER);
-      config.put("caravan.sftp.password", SftpTestServer.PASSWORD);
-      config.put("caravan.sftp.strict-host-key-checking", "no");
-      config.put("caravan.sftp.base", "upload");
-      config.put("caravan.s3.enabled", "true");
-      config.put("caravan.s3.endpoint", s3.endpoint());
-      config.put("caravan.s3.bucket", "logs");
-      config.put("caravan.s3.path-style", "true");
-      config.put("caravan.s3.access-key", S3TestServer.ACCESS_KEY);
-      config.put("caravan.s3.secret-key", S3TestServer.SECRET_KEY);
-      config.put("caravan.drive.enabled", "true");
-      config.put("caravan.drive.root-url", drive.rootUrl());
-      config.put("caravan.drive.folder-name", "Robot logs");
-      config.put(
-          "caravan.drive.service-account-key",
-          drive.serviceAccountKey(tmp.resolve("key.json")).toString());
-      config.put("caravan.drive.poll-interval", "300");
-      config.put("caravan.drive.min-age", "PT1M");
+      config.putAll(TestConfig.sftp("sftp", sftp, "upload"));
+      config.putAll(TestConfig.s3(s3.endpoint(), "logs"));
+      config.putAll(TestConfig.drive(drive, tmp.resolve("key.json")));
       config.put("caravan.retention.enabled", "true");
       config.put("caravan.retention.delete-local-after", "PT0S");
       config.put("caravan.retention.interval", "500");
-      Map<String, String> env = new TreeMap<>();
-      config.forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+      Map<String, String> env = TestConfig.env(config);
       java.util.Random random = new java.util.Random(Long.getLong("caravan.drill.seed", 19));
       try (dev.caravan.ledger.Ledger ledger = dev.caravan.ledger.Ledger.open(url, "postgres", "")) {
         for (int k = 0; k < kills; k++) {
@@ -504,10 +477,7 @@ class DrillsTest {
       assertThat(admin.client().listObjectsV2(b -> b.bucket("logs")).contents()).hasSize(2 * n);
       assertThat(admin.client().listMultipartUploads(b -> b.bucket("logs")).uploads()).isEmpty();
       Path properties = tmp.resolve("check.properties");
-      StringBuilder text = new StringBuilder();
-      config.forEach(
-          (k, v) -> text.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
-      Files.writeString(properties, text);
+      Files.writeString(properties, TestConfig.properties(config));
       String check = dev.caravan.testing.Cli.run(0, "check", "--config", properties.toString());
       assertThat(check).contains(3 * 2 * n + " verified copies checked, 0 bad");
       drill.figure("caravan check: %s", check.strip().lines().reduce((a, b) -> b).orElse(""));

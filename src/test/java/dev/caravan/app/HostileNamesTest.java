@@ -7,6 +7,7 @@ import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.testing.FakeDrive;
 import dev.caravan.testing.SftpTestServer;
+import dev.caravan.testing.TestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,31 +77,13 @@ class HostileNamesTest {
         AppHarness app =
             new AppHarness(tmp, null)
                 .set("caravan.destinations", "archive,sftp")
-                .set("caravan.sftp.enabled", "true")
-                .set("caravan.sftp.host", "127.0.0.1")
-                .set("caravan.sftp.port", Integer.toString(sftp.port()))
-                .set("caravan.sftp.user", SftpTestServer.USER)
-                .set("caravan.sftp.password", SftpTestServer.PASSWORD)
-                .set("caravan.sftp.strict-host-key-checking", "no")
-                .set("caravan.sftp.base", "upload")
-                .set("caravan.sftp-intake.enabled", "true")
-                .set("caravan.sftp-intake.host", "127.0.0.1")
-                .set("caravan.sftp-intake.port", Integer.toString(sftp.port()))
-                .set("caravan.sftp-intake.user", SftpTestServer.USER)
-                .set("caravan.sftp-intake.password", SftpTestServer.PASSWORD)
-                .set("caravan.sftp-intake.strict-host-key-checking", "no")
-                .set("caravan.sftp-intake.folder", "outbox")
+                .setAll(TestConfig.sftp("sftp", sftp, "upload"))
+                .setAll(TestConfig.sftp("sftp-intake", sftp, "outbox"))
                 .set("caravan.sftp-intake.min-age", "300")
                 .set("caravan.sftp-intake.poll-interval", "200")
-                .set("caravan.drive.enabled", "true")
-                .set("caravan.drive.root-url", drive.rootUrl())
-                .set("caravan.drive.folder-name", "Robot logs")
-                .set(
-                    "caravan.drive.service-account-key",
-                    drive.serviceAccountKey(tmp.resolve("key.json")).toString())
+                .setAll(TestConfig.drive(drive, tmp.resolve("key.json")))
                 .set("caravan.drive.include", ".*")
-                .set("caravan.drive.poll-interval", "200")
-                .set("caravan.drive.min-age", "PT1M")) {
+                .set("caravan.drive.poll-interval", "200")) {
       var folder = drive.folder("Robot logs", null);
       for (String name : driveNames()) {
         byte[] b = ("drive " + n++).getBytes();

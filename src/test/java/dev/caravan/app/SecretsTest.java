@@ -8,6 +8,7 @@ import dev.caravan.testing.Cli;
 import dev.caravan.testing.FakeDrive;
 import dev.caravan.testing.S3TestServer;
 import dev.caravan.testing.SftpTestServer;
+import dev.caravan.testing.TestConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +60,8 @@ class SecretsTest {
       var folder = drive.folder("Robot logs", null);
       drive.file("d.dslog", folder.id, RouteAppContract.variant(750));
       drive.fail(FakeDrive.listing(), 500, "backend error", null, 3);
-      Path key = drive.serviceAccountKey(tmp.resolve("drive-key.json"));
+      Path key = tmp.resolve("drive-key.json");
+      Map<String, String> driveConfig = TestConfig.drive(drive, key); // writes the key file
       String pem =
           new com.fasterxml.jackson.databind.ObjectMapper()
               .readTree(key.toFile())
@@ -81,31 +83,14 @@ class SecretsTest {
       config.put("caravan.archive", tmp.resolve("archive").toString());
       config.put("caravan.data", tmp.resolve("data").toString());
       config.put("caravan.destinations", "archive,sftp,s3,backup");
-      config.put("caravan.sftp.enabled", "true");
-      config.put("caravan.sftp.host", "127.0.0.1");
-      config.put("caravan.sftp.port", Integer.toString(sftp.port()));
-      config.put("caravan.sftp.user", SftpTestServer.USER);
-      config.put("caravan.sftp.strict-host-key-checking", "no");
-      config.put("caravan.sftp.base", "upload");
-      config.put("caravan.s3.enabled", "true");
-      config.put("caravan.s3.endpoint", s3.endpoint());
-      config.put("caravan.s3.bucket", "logs");
-      config.put("caravan.s3.path-style", "true");
-      config.put("caravan.s3.access-key", S3TestServer.ACCESS_KEY);
-      config.put("caravan.backup.enabled", "true");
-      config.put("caravan.backup.host", "127.0.0.1");
-      config.put("caravan.backup.port", Integer.toString(sftp.port()));
-      config.put("caravan.backup.user", SftpTestServer.USER);
-      config.put("caravan.backup.strict-host-key-checking", "no");
-      config.put("caravan.backup.base", "backup");
-      config.put("caravan.drive.enabled", "true");
-      config.put("caravan.drive.root-url", drive.rootUrl());
-      config.put("caravan.drive.folder-name", "Robot logs");
-      config.put("caravan.drive.service-account-key", key.toString());
-      config.put("caravan.drive.poll-interval", "300");
-      config.put("caravan.drive.min-age", "PT1M");
-      config.put("caravan.drive.backoff", "10");
-      config.put("caravan.drive.backoff-max", "50");
+      config.putAll(TestConfig.sftp("sftp", sftp, "upload"));
+      config.putAll(TestConfig.sftp("backup", sftp, "backup"));
+      config.putAll(TestConfig.s3(s3.endpoint(), "logs"));
+      config.putAll(driveConfig);
+      // not in the file: the secrets come from the environment, as an operator gives them
+      config.remove("caravan.sftp.password");
+      config.remove("caravan.backup.password");
+      config.remove("caravan.s3.secret-key");
       // the secrets as an operator gives them: environment variables (or secret files)
       Map<String, String> secretEnv =
           Map.of(
@@ -118,7 +103,7 @@ class SecretsTest {
               "CARAVAN_CONSOLE_TOKEN",
               token);
       Map<String, String> env = new TreeMap<>(secretEnv);
-      config.forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+      env.putAll(TestConfig.env(config));
       // DEBUG as an operator turns it on, with the shipped logging configuration
       env.put("CARAVAN_LOG_LEVEL", "DEBUG");
       env.put("CAMEL_SERVER_ENABLED", "true");
@@ -207,9 +192,7 @@ class SecretsTest {
           }
         }
         Path properties = tmp.resolve("cli.properties");
-        StringBuilder text = new StringBuilder();
-        config.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
-        Files.writeString(properties, text);
+        Files.writeString(properties, TestConfig.properties(config));
         // exit 1: the backup's deliveries are quarantined (its login is refused)
         outputs.add(Cli.run(1, "status", "--json", "--config", properties.toString()));
         outputs.add(Cli.run(1, "status", "--config", properties.toString()));

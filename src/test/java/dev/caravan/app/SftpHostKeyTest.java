@@ -24,17 +24,12 @@ class SftpHostKeyTest {
 
   @TempDir Path tmp;
 
-  private AppHarness app(int port, Path knownHosts, String strict) throws Exception {
+  private AppHarness app(SftpTestServer server, Path knownHosts, String strict) throws Exception {
     return new AppHarness(tmp, null)
         .set("caravan.destinations", "archive,sftp")
-        .set("caravan.sftp.enabled", "true")
-        .set("caravan.sftp.host", "127.0.0.1")
-        .set("caravan.sftp.port", Integer.toString(port))
-        .set("caravan.sftp.user", SftpTestServer.USER)
-        .set("caravan.sftp.password", SftpTestServer.PASSWORD)
+        .setAll(dev.caravan.testing.TestConfig.sftp("sftp", server, "upload"))
         .set("caravan.sftp.strict-host-key-checking", strict)
         .set("caravan.sftp.known-hosts", knownHosts.toString())
-        .set("caravan.sftp.base", "upload")
         .set("caravan.sftp.timeout", "5000");
   }
 
@@ -50,7 +45,7 @@ class SftpHostKeyTest {
     Path root = Files.createDirectories(tmp.resolve("sftp-root"));
     Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), "");
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
-        AppHarness app = app(server.port(), knownHosts, "yes").start()) {
+        AppHarness app = app(server, knownHosts, "yes").start()) {
       String fingerprint = KeyUtils.getFingerPrint(server.hostKey());
       Files.write(app.inbox.resolve("a.bin"), new byte[] {1, 2, 3});
       await(
@@ -91,7 +86,7 @@ class SftpHostKeyTest {
       String recorded =
           "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(oldKey) + "\n";
       Files.writeString(knownHosts, recorded);
-      try (AppHarness app = app(server.port(), knownHosts, "yes").start()) {
+      try (AppHarness app = app(server, knownHosts, "yes").start()) {
         Files.write(app.inbox.resolve("a.bin"), new byte[] {1, 2, 3});
         await(
             Duration.ofSeconds(30),
@@ -114,7 +109,7 @@ class SftpHostKeyTest {
         "# the operator's own file\nexample.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n";
     Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), before);
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
-        AppHarness app = app(server.port(), knownHosts, "no").start()) {
+        AppHarness app = app(server, knownHosts, "no").start()) {
       Files.write(app.inbox.resolve("a.bin"), new byte[] {1, 2, 3});
       app.awaitFiles(1);
       await(
@@ -133,11 +128,8 @@ class SftpHostKeyTest {
             new SftpTestServer(root.getParent(), tmp.resolve("hostkey"), false);
         AppHarness app =
             new AppHarness(tmp, null)
-                .set("caravan.sftp-intake.enabled", "true")
-                .set("caravan.sftp-intake.host", "127.0.0.1")
-                .set("caravan.sftp-intake.port", Integer.toString(server.port()))
-                .set("caravan.sftp-intake.user", SftpTestServer.USER)
-                .set("caravan.sftp-intake.password", SftpTestServer.PASSWORD)
+                .setAll(dev.caravan.testing.TestConfig.sftp("sftp-intake", server, "outbox"))
+                .set("caravan.sftp-intake.strict-host-key-checking", "yes")
                 .set("caravan.sftp-intake.known-hosts", knownHosts.toString())
                 .set("caravan.sftp-intake.poll-interval", "200")
                 .set("caravan.sftp-intake.timeout", "5000")
