@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.Ledger;
 import dev.caravan.testing.Drill;
 import dev.caravan.testing.FaultProxy;
 import dev.caravan.testing.S3TestServer;
@@ -110,7 +111,8 @@ class DrillsTest {
           .as(x.toString())
           .isEqualTo(x.sha256());
     }
-    assertThat(admin.client().listObjectsV2(b -> b.bucket("logs")).contents())
+    // every page of the listing: a page holds 1,000 keys at most
+    assertThat(admin.client().listObjectsV2Paginator(b -> b.bucket("logs")).contents().stream())
         .as("S3: each file once")
         .hasSize(perDestination);
     assertThat(admin.client().listMultipartUploads(b -> b.bucket("logs")).uploads())
@@ -417,18 +419,43 @@ class DrillsTest {
       java.util.Random random = new java.util.Random(Long.getLong("caravan.drill.seed", 19));
       try (dev.caravan.ledger.Ledger ledger = dev.caravan.ledger.Ledger.open(url, "postgres", "")) {
         for (int k = 0; k < kills; k++) {
+          Kill target = Kill.values()[k % Kill.values().length];
           String before = progress(ledger);
+          long deletedBefore = deleted(ledger.files());
           Process app = dev.caravan.testing.ChildApp.start(tmp, log, env);
-          // once it is at work (it leads, after the killed one's lease ran out), a random moment,
-          // spread so that the kills fall across the whole run (about 0.1 s of work per file)
-          long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-          while (progress(ledger).equals(before) && System.nanoTime() < end) {
-            Thread.sleep(50);
+          // once it is at work (it leads, after the killed one's lease ran out), the moment the
+          // kill
+          // aims at: any moment, a file in the middle of landing and decoding, or retention
+          // deleting
+          long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+          boolean working = false;
+          boolean seen = false;
+          while (!seen && System.nanoTime() < end) {
+            // at work first: the killed run's RECEIVED rows are given back at the start
+            working = working || !progress(ledger).equals(before);
+            seen =
+                working
+                    && switch (target) {
+                      case ANY -> true;
+                      case DECODING ->
+                          ledger.files().stream().anyMatch(f -> f.state().equals(Ledger.RECEIVED));
+                      case RETENTION -> deleted(ledger.files()) > deletedBefore;
+                    };
+            Thread.sleep(20);
           }
-          Thread.sleep(random.nextInt(Math.max(1500, 200 * n / kills)));
+          if (target == Kill.ANY) {
+            // spread so that these kills fall across the whole run (about 0.1 s of work per file)
+            Thread.sleep(random.nextInt(Math.max(1500, 200 * n / kills)));
+          }
           app.destroyForcibly(); // kill -9
           app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-          drill.figure("kill %d at %.1f s: %s", k + 1, drill.elapsed(), progress(ledger));
+          drill.figure(
+              "kill %d at %.1f s, aimed at %s%s: %s",
+              k + 1,
+              drill.elapsed(),
+              target.name().toLowerCase(java.util.Locale.ROOT),
+              seen ? "" : " (not seen in 60 s)",
+              progress(ledger));
         }
         Process app = dev.caravan.testing.ChildApp.start(tmp, log, env);
         try {
@@ -449,6 +476,11 @@ class DrillsTest {
           app.destroy();
           app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
           app.destroyForcibly();
+          // the app's own log beside the figures, to see what each kill cut
+          Files.copy(
+              log,
+              Files.createDirectories(Path.of("target", "drills")).resolve("kill-9-app.log"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         drill.figure(
             "files %d (%d from Drive), %d kills: all done at %.1f s; %s",
@@ -474,7 +506,9 @@ class DrillsTest {
       assertThat(files(tmp.resolve("data")))
           .as("no temporary file left in data/")
           .noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
-      assertThat(admin.client().listObjectsV2(b -> b.bucket("logs")).contents()).hasSize(2 * n);
+      assertThat(admin.client().listObjectsV2Paginator(b -> b.bucket("logs")).contents().stream())
+          .as("S3: each file once (every page of the listing)")
+          .hasSize(2 * n);
       assertThat(admin.client().listMultipartUploads(b -> b.bucket("logs")).uploads()).isEmpty();
       Path properties = tmp.resolve("check.properties");
       Files.writeString(properties, TestConfig.properties(config));
@@ -493,6 +527,20 @@ class DrillsTest {
   }
 
   /** What the ledger shows at a kill: which phases were under way. */
+  /** What a kill of the drill aims at. */
+  private enum Kill {
+    ANY,
+    DECODING,
+    RETENTION
+  }
+
+  /** Files whose local copies are gone (retention deleted them). */
+  private static long deleted(List<FileRow> rows) {
+    return rows.stream()
+        .filter(f -> f.landingPath() != null && !Files.exists(Path.of(f.landingPath())))
+        .count();
+  }
+
   private static String progress(dev.caravan.ledger.Ledger ledger) {
     List<FileRow> rows = ledger.files();
     Map<String, Long> states =
@@ -500,10 +548,7 @@ class DrillsTest {
             rows.stream().collect(Collectors.groupingBy(FileRow::state, Collectors.counting())));
     long drive = rows.stream().filter(f -> f.source().equals("drive")).count();
     long verified = ledger.deliveries().stream().filter(x -> x.state().equals("VERIFIED")).count();
-    long deleted =
-        rows.stream()
-            .filter(f -> f.landingPath() != null && !Files.exists(Path.of(f.landingPath())))
-            .count();
+    long deleted = deleted(rows);
     return String.format(
         java.util.Locale.ROOT,
         "files %s (%d from Drive), %d copies verified, %d local copies deleted",
