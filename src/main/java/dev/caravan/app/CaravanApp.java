@@ -73,8 +73,49 @@ public final class CaravanApp {
     if (!secretValues.isEmpty()) {
       LOG.info("secrets: {} from {}", secretValues.keySet(), secrets); // names only, never values
     }
+    camelKeysFromEnvironment().forEach(main::addOverrideProperty);
     secretValues.forEach(main::addOverrideProperty);
     overrides.forEach(main::addOverrideProperty);
     return main;
+  }
+
+  /**
+   * The {@code camel.*} keys of the defaults that are set by an environment variable or a system
+   * property ({@code CAMEL_MANAGEMENT_PORT=9090}, {@code -Dcamel.management.port=9090}): camel-main
+   * reads these groups from the properties files only, so they are passed on as overrides, and
+   * every key can be set the same way.
+   */
+  static Map<String, String> camelKeysFromEnvironment() {
+    java.util.Properties defaults = new java.util.Properties();
+    try (var in = CaravanApp.class.getResourceAsStream("/config/application.properties")) {
+      if (in != null) {
+        defaults.load(in);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, String> set = new java.util.TreeMap<>();
+    for (String key : defaults.stringPropertyNames()) {
+      if (!key.startsWith("camel.")) {
+        continue;
+      }
+      String value = System.getProperty(key);
+      if (value == null) {
+        value =
+            System.getenv(
+                key.toUpperCase(java.util.Locale.ROOT)
+                    .replace('.', '_')
+                    .replace('-', '_')
+                    .replace('[', '_')
+                    .replace("]", ""));
+      }
+      if (value != null) {
+        set.put(key, value);
+      }
+    }
+    if (!set.isEmpty()) {
+      LOG.info("from the environment: {}", set.keySet()); // names only
+    }
+    return set;
   }
 }

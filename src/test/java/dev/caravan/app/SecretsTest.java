@@ -108,6 +108,8 @@ class SecretsTest {
       env.put("CARAVAN_LOG_LEVEL", "DEBUG");
       env.put("CAMEL_SERVER_ENABLED", "true");
       env.put("CAMEL_MANAGEMENT_ENABLED", "true");
+      // a camel.* key from the environment, as any other (it was ignored for the HTTP port)
+      env.put("CAMEL_MANAGEMENT_PORT", Integer.toString(port));
       // the backup destination: a copy of the shipped SFTP route under its own name, in this
       // test's own routes folder
       Path routes = Files.createDirectories(tmp.resolve("routes"));
@@ -123,10 +125,6 @@ class SecretsTest {
               .replace("claim('sftp'", "claim('backup'")
               .replace("caravan.sftp.", "caravan.backup."));
 
-      // the HTTP port in the operator's configuration file (./config/application.properties)
-      Files.writeString(
-          Files.createDirectories(tmp.resolve("config")).resolve("application.properties"),
-          "camel.management.port = " + port + "\n");
       List<String> outputs = new ArrayList<>();
       Process app = dev.caravan.testing.ChildApp.start(tmp, log, env, List.of(), routes);
       try {
