@@ -107,6 +107,7 @@ class SecretsTest {
       // DEBUG as an operator turns it on, with the shipped logging configuration
       env.put("CARAVAN_LOG_LEVEL", "DEBUG");
       env.put("CAMEL_SERVER_ENABLED", "true");
+      env.put("CARAVAN_METRICS_REFRESH", "500");
       env.put("CAMEL_MANAGEMENT_ENABLED", "true");
       // a camel.* key from the environment, as any other (it was ignored for the HTTP port)
       env.put("CAMEL_MANAGEMENT_PORT", Integer.toString(port));
@@ -152,6 +153,21 @@ class SecretsTest {
         }
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + port;
+        // Caravan's own figures are published at the first refresh of the metrics
+        await(
+            Duration.ofSeconds(30),
+            "Caravan's figures in the metrics",
+            () -> {
+              try {
+                return http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/observe/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .contains("caravan_deliveries");
+              } catch (Exception e) {
+                return false;
+              }
+            });
         for (String path :
             List.of(
                 "/observe/health",
