@@ -40,6 +40,7 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
   }
 
   private final java.util.Map<String, dev.caravan.intake.IntakeGate> gates;
+  private final LandingSpace space;
 
   /**
    * @param gates the stability gate of each polled folder's intake, by source, told where each poll
@@ -54,8 +55,6 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     this.gates = java.util.Map.copyOf(gates);
     this.space = space;
   }
-
-  private final LandingSpace space;
 
   /** Whether landing has room; a full landing pauses the intakes (see the health). */
   public LandingSpace space() {

@@ -1,5 +1,6 @@
 package dev.caravan.ledger;
 
+import dev.caravan.files.Backoff;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
@@ -258,14 +258,9 @@ public final class DeliveryQueue {
     return state;
   }
 
-  /**
-   * Exponential with a cap, and up to 20 % jitter so retries of many files do not come together.
-   */
+  /** The wait before the next attempt after {@code attempts} failures ({@link Backoff}). */
   Duration backoff(int attempts) {
-    long base = policy.backoff().toMillis();
-    long exp = base << Math.min(attempts - 1, 30);
-    long capped = Math.min(exp <= 0 ? Long.MAX_VALUE : exp, policy.backoffMax().toMillis());
-    return Duration.ofMillis(capped + ThreadLocalRandom.current().nextLong(capped / 5 + 1));
+    return new Backoff(policy.backoff(), policy.backoffMax()).after(attempts);
   }
 
   /**

@@ -136,11 +136,11 @@ class DriveLoginTest {
     fake.file("a.dslog", root.id, new byte[] {1, 2, 3});
     DriveSettings s =
         DriveSettings.from(
-            Map.of(
+            dev.caravan.testing.Defaults.over(
+                Map.of(
                     "caravan.drive.root-url", fake.rootUrl(),
                     "caravan.drive.folder-id", root.id,
-                    "caravan.drive.token-file", token.toString())
-                ::get);
+                    "caravan.drive.token-file", token.toString())));
     var drive = new dev.caravan.intake.drive.DriveClients(s).drive();
     assertThat(drive.files().list().setQ("'" + root.id + "' in parents").execute().getFiles())
         .hasSize(1);

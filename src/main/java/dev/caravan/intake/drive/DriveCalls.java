@@ -3,10 +3,10 @@ package dev.caravan.intake.drive;
 import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
+import dev.caravan.files.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,11 +115,9 @@ final class DriveCalls {
     };
   }
 
-  /** Exponential with full jitter between half and all of it, capped. */
+  /** The wait before the next call after {@code attempt} failures ({@link Backoff}). */
   Duration backoff(int attempt) {
-    long base = settings.backoff().toMillis() << Math.min(attempt - 1, 20);
-    long capped = Math.min(base, settings.backoffMax().toMillis());
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    return new Backoff(settings.backoff(), settings.backoffMax()).after(attempt);
   }
 
   private static Duration retryAfter(HttpResponseException e) {

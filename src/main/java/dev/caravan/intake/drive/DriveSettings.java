@@ -33,34 +33,41 @@ public record DriveSettings(
     int timeoutMillis,
     int pageSize) {
 
-  public static final String DEFAULT_ROOT_URL = "https://www.googleapis.com/";
-
+  /**
+   * From the application's properties ({@code caravan.drive.*}). The defaults are in {@code
+   * application.properties} only: a key missing here is a packaging error, said by name.
+   */
   public static DriveSettings from(Function<String, String> lookup) {
     Function<String, String> get =
         k -> {
           String v = lookup.apply(k);
           return v == null || v.isBlank() ? null : v.trim();
         };
-    String root = orElse(get.apply("caravan.drive.root-url"), DEFAULT_ROOT_URL);
+    Function<String, String> required =
+        k -> {
+          String v = get.apply(k);
+          if (v == null) {
+            throw new IllegalStateException(
+                k + " is not set: its default belongs in application.properties");
+          }
+          return v;
+        };
+    String root = required.apply("caravan.drive.root-url");
     String key = get.apply("caravan.drive.service-account-key");
     String token = get.apply("caravan.drive.token-file");
     return new DriveSettings(
         root.endsWith("/") ? root : root + "/",
         get.apply("caravan.drive.folder-id"),
         get.apply("caravan.drive.folder-name"),
-        Boolean.parseBoolean(orElse(get.apply("caravan.drive.recursive"), "true")),
-        Pattern.compile(orElse(get.apply("caravan.drive.include"), ".*\\.(dslog|dsevents|wpilog)")),
+        Boolean.parseBoolean(required.apply("caravan.drive.recursive")),
+        Pattern.compile(required.apply("caravan.drive.include")),
         key == null ? null : Path.of(key),
         token == null ? null : Path.of(token),
-        Duration.parse(orElse(get.apply("caravan.drive.min-age"), "PT10M")),
-        Integer.parseInt(orElse(get.apply("caravan.drive.retries"), "6")),
-        Duration.ofMillis(Long.parseLong(orElse(get.apply("caravan.drive.backoff"), "1000"))),
-        Duration.ofMillis(Long.parseLong(orElse(get.apply("caravan.drive.backoff-max"), "64000"))),
-        Integer.parseInt(orElse(get.apply("caravan.drive.timeout"), "60000")),
-        Integer.parseInt(orElse(get.apply("caravan.drive.page-size"), "1000")));
-  }
-
-  private static String orElse(String v, String d) {
-    return v == null ? d : v;
+        Duration.parse(required.apply("caravan.drive.min-age")),
+        Integer.parseInt(required.apply("caravan.drive.retries")),
+        Duration.ofMillis(Long.parseLong(required.apply("caravan.drive.backoff"))),
+        Duration.ofMillis(Long.parseLong(required.apply("caravan.drive.backoff-max"))),
+        Integer.parseInt(required.apply("caravan.drive.timeout")),
+        Integer.parseInt(required.apply("caravan.drive.page-size")));
   }
 }

@@ -22,12 +22,12 @@ public final class DriveIntakeProbe implements AutoCloseable {
   public DriveIntakeProbe(FakeDrive fake, String folderId, Path tmp) throws Exception {
     settings =
         DriveSettings.from(
-            Map.of(
+            dev.caravan.testing.Defaults.over(
+                Map.of(
                     "caravan.drive.root-url", fake.rootUrl(),
                     "caravan.drive.folder-id", folderId,
                     "caravan.drive.service-account-key",
-                        fake.serviceAccountKey(tmp.resolve("key.json")).toString())
-                ::get);
+                        fake.serviceAccountKey(tmp.resolve("key.json")).toString())));
     clients = new DriveClients(settings);
     ledger = Ledger.open("jdbc:h2:file:" + tmp.resolve("ledger"), "", "");
     intake =

@@ -67,7 +67,7 @@ class DriveIntakeTest {
   }
 
   DriveIntake intake(Clock clock) {
-    DriveSettings s = DriveSettings.from(props::get);
+    DriveSettings s = DriveSettings.from(dev.caravan.testing.Defaults.over(props));
     return new DriveIntake(new DriveClients(s).drive(), s, ledger, tmp.resolve("landing"), clock);
   }
 
