@@ -5,7 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * Coverage-guided fuzzing of the three readers with Jazzer. In {@code mvn verify} (regression mode)
  * it runs the seed inputs in {@code src/test/resources/dev/caravan/dslog/DslogFuzzTestInputs/}; to
- * fuzz for real, see README.md ("Fuzzing").
+ * fuzz for real, {@code bench/fuzz.sh} (the same checks through Jazzer's own driver, {@link
+ * FuzzTarget}).
  */
 class DslogFuzzTest {
 
