@@ -35,19 +35,15 @@ final class IntakeHealthCheck extends dev.caravan.observe.AlarmCheck {
         builder.detail(gate.source() + ".unreadable", IntakeGate.shortList(gate.unreadable()));
       }
     }
-    Map<String, String> problems = new java.util.TreeMap<>(outcome.pollProblems());
-    outcome.space().problem().ifPresent(p -> problems.put("landing", p));
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    outcome.space().problem().ifPresent(problems::add);
+    outcome
+        .pollProblems()
+        .forEach((source, cause) -> problems.add(source + " poll failed: " + cause));
     if (problems.isEmpty()) {
       builder.up();
     } else {
-      StringBuilder message = new StringBuilder();
-      problems.forEach(
-          (source, cause) ->
-              message
-                  .append(message.isEmpty() ? "" : "; ")
-                  .append(source.equals("landing") ? "" : source + " poll failed: ")
-                  .append(cause));
-      builder.message(message.toString()).down();
+      builder.message(String.join("; ", problems)).down();
     }
   }
 }

@@ -9,7 +9,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes {@code .dsevents} entries as CSV with Commons CSV (the text holds commas, quotes, tabs and
@@ -21,7 +20,7 @@ import org.apache.commons.csv.CSVPrinter;
  *       text and one for each tagged message, with its fields.
  * </ul>
  */
-public final class EventsCsvWriter implements RowWriter<DsEvent> {
+public final class EventsCsvWriter extends PrintedRows<DsEvent> {
 
   public static final List<String> ENTRY_COLUMNS =
       List.of(
@@ -54,28 +53,19 @@ public final class EventsCsvWriter implements RowWriter<DsEvent> {
           "location",
           "stack");
 
-  private final CSVPrinter printer;
   private final String fileName;
   private final boolean perMessage;
-  private long rows;
 
   public EventsCsvWriter(Writer out, String fileName, boolean perMessage) throws IOException {
-    this.printer = new CSVPrinter(out, CsvFormats.CARAVAN);
+    super(out, perMessage ? MESSAGE_COLUMNS : ENTRY_COLUMNS);
     this.fileName = fileName;
     this.perMessage = perMessage;
-    printer.printRecord(perMessage ? MESSAGE_COLUMNS : ENTRY_COLUMNS);
-  }
-
-  @Override
-  public long rows() {
-    return rows;
   }
 
   @Override
   public void write(DsEvent e) throws IOException {
     for (List<Object> row : rows(e)) {
-      printer.printRecord(row);
-      rows++;
+      print(row);
     }
   }
 
@@ -162,15 +152,5 @@ public final class EventsCsvWriter implements RowWriter<DsEvent> {
   static String seconds(long value, int scale) {
     BigDecimal d = BigDecimal.valueOf(value, scale).stripTrailingZeros();
     return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
-  }
-
-  @Override
-  public void flush() throws IOException {
-    printer.flush();
-  }
-
-  @Override
-  public void close() throws IOException {
-    printer.close(true);
   }
 }

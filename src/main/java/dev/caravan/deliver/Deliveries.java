@@ -86,6 +86,9 @@ public final class Deliveries {
 
   /** The error's own message, or for a refused SFTP host key what to do about it. */
   private String message(String destination, Exception cause) {
+    if (!SftpHostKeys.refused(cause)) {
+      return cause.getMessage();
+    }
     SftpVerifier.Server server = config.sftp(destination);
     return SftpHostKeys.explain(
             cause,

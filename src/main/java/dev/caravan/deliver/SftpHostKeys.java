@@ -21,19 +21,36 @@ public final class SftpHostKeys {
 
   private SftpHostKeys() {}
 
+  /** Whether {@code error}'s causes hold a refused host key (unknown, or not the one recorded). */
+  public static boolean refused(Throwable error) {
+    return unknown(error) || changed(error);
+  }
+
+  private static boolean changed(Throwable error) {
+    return inCauses(error, JSchChangedHostKeyException.class, "HostKey has been changed");
+  }
+
+  private static boolean unknown(Throwable error) {
+    return inCauses(error, JSchUnknownHostKeyException.class, "UnknownHostKey");
+  }
+
+  /** A cause of this type, or whose message says so (Camel may rewrap JSch's exception). */
+  private static boolean inCauses(Throwable error, Class<?> type, String text) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t) || String.valueOf(t.getMessage()).contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The message for a refused host key in {@code error}'s causes; empty for any other error. */
   public static Optional<String> explain(
       Throwable error, String host, int port, String knownHosts, int timeoutMillis) {
-    boolean changed = false;
-    boolean unknown = false;
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String m = String.valueOf(t.getMessage());
-      changed |= t instanceof JSchChangedHostKeyException || m.contains("HostKey has been changed");
-      unknown |= t instanceof JSchUnknownHostKeyException || m.contains("UnknownHostKey");
-    }
-    if (!changed && !unknown) {
+    if (!refused(error)) {
       return Optional.empty();
     }
+    boolean changed = changed(error);
     String key = presented(host, port, timeoutMillis).orElse("(the server could not be asked)");
     String name = port == 22 ? host : "[" + host + "]:" + port;
     String scan = "ssh-keyscan -p " + port + " " + host + " >> " + knownHosts;

@@ -107,8 +107,7 @@ public final class Layout {
     int bytes = 0;
     for (int i = 0; i < safe.length() - ext.length(); ) {
       int c = safe.codePointAt(i);
-      int n =
-          new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      int n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; // its UTF-8 bytes
       if (bytes + n > budget) {
         break;
       }
