@@ -175,6 +175,23 @@ public class CaravanBeans implements CamelConfiguration {
             data.resolve("landing"),
             current,
             millis(context, "caravan.insight.report-quiet")));
+    dev.caravan.parquet.DuckDb duckDb =
+        new dev.caravan.parquet.DuckDb(
+            property(context, "caravan.parquet.memory-limit"),
+            Integer.parseInt(property(context, "caravan.parquet.threads")),
+            data.resolve("duckdb"));
+    try {
+      context.addService(duckDb, true, true); // closed with the context
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    registry.bind("duckDb", duckDb);
+    registry.bind(
+        "parquet",
+        new dev.caravan.parquet.ParquetSteps(
+            new dev.caravan.parquet.CsvToParquet(duckDb),
+            ledger,
+            property(context, "caravan.parquet.team")));
     dev.caravan.intake.LandingSpace space =
         new dev.caravan.intake.LandingSpace(
             data.resolve("landing"),

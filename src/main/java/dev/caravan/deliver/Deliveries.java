@@ -50,11 +50,13 @@ public final class Deliveries {
         "raw".equals(artifact)
             ? m.getHeader(FileHeaders.SHA256, String.class)
             : m.getHeader(FileHeaders.ARTIFACT_SHA256, String.class);
+    String partition = m.getHeader(FileHeaders.PARTITION, String.class);
     queue.enqueue(
         m.getHeader(FileHeaders.FILE_ID, Long.class),
         artifact,
         file.toPath(),
-        file.getName(),
+        // a partition travels in the name (Placement takes it apart)
+        partition == null ? file.getName() : partition + "/" + file.getName(),
         sha,
         Files.size(file.toPath()),
         m.getHeader(FileHeaders.LOG_START, Instant.class),

@@ -78,8 +78,15 @@ public final class Placement {
       throws IOException, org.apache.camel.InvalidPayloadException {
     Message m = exchange.getMessage();
     Delivery d = m.getMandatoryBody(Delivery.class);
-    String dir = Layout.day(d.logStart());
-    String fileName = Layout.safeName(d.name());
+    // a name with folders (a Parquet partition) keeps them, each made safe; else the log's day
+    int slash = d.name().lastIndexOf('/');
+    String dir =
+        slash < 0
+            ? Layout.day(d.logStart())
+            : java.util.Arrays.stream(d.name().substring(0, slash).split("/"))
+                .map(Layout::safeName)
+                .collect(java.util.stream.Collectors.joining("/"));
+    String fileName = Layout.safeName(d.name().substring(slash + 1));
     for (int n = 1; ; n++) {
       String relative = dir + "/" + Layout.numbered(fileName, n);
       Found found = probe.at(relative);

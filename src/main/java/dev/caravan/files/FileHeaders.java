@@ -46,6 +46,12 @@ public final class FileHeaders {
    */
   public static final String TRUNCATED = "CaravanTruncated";
 
+  /**
+   * A folder the derived file in the body goes to at every destination, instead of the day's
+   * ({@code kind=dslog/team=…/year=…/month=…/day=…} for Parquet); unset for the day's folder.
+   */
+  public static final String PARTITION = "CaravanPartition";
+
   /** The exchange property holding a log's insight tally, filled as the decode reads it. */
   public static final String TALLY = "CaravanTally";
 

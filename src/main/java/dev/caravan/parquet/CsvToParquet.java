@@ -1,0 +1,105 @@
+package dev.caravan.parquet;
+
+import dev.caravan.files.Durable;
+import dev.caravan.files.Sha256;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.UUID;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Turns one of Caravan's CSVs into Parquet with the same rows and columns, typed ({@link
+ * ParquetColumns}) and zstd-compressed. DuckDB reads the CSV with the types declared, never
+ * guessed, so a column that is empty in one log has the same type as in every other. The Parquet is
+ * written under a temporary name, synced and renamed into place: nothing half-written ever has the
+ * final name.
+ */
+public final class CsvToParquet {
+
+  private final DuckDb db;
+
+  public CsvToParquet(DuckDb db) {
+    this.db = db;
+  }
+
+  /**
+   * Writes {@code csv} (a CSV of {@code artifact}: csv, events.csv or wpilog.csv) as {@code
+   * target}; returns the Parquet's SHA-256.
+   *
+   * @throws ParquetException when DuckDB cannot read the CSV or write the Parquet
+   */
+  public String convert(Path csv, String artifact, Path target) throws IOException {
+    List<String> columns = header(csv);
+    String id = UUID.randomUUID().toString();
+    // DuckDB reads a path as a glob ([, ?, * in a log's name): it is given a plain link instead;
+    // both temporary names are swept from landing at start, should a kill -9 leave them
+    Path source = csv.resolveSibling("." + id + ".csv.tmp");
+    Path temp = target.resolveSibling("." + id + ".parquet.tmp");
+    try {
+      link(csv, source);
+      StringJoiner types = new StringJoiner(", ", "{", "}");
+      for (String c : columns) {
+        types.add(DuckDb.literal(c) + ": " + DuckDb.literal(ParquetColumns.type(artifact, c)));
+      }
+      String sql =
+          "COPY (SELECT * FROM read_csv("
+              + DuckDb.literal(source.toAbsolutePath().toString())
+              + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
+              + " columns = "
+              + types
+              + ")) TO "
+              + DuckDb.literal(temp.toAbsolutePath().toString())
+              + " (FORMAT parquet, COMPRESSION zstd)";
+      try (Connection c = db.connect();
+          Statement s = c.createStatement()) {
+        s.execute(sql);
+      } catch (SQLException | LinkageError e) {
+        throw new ParquetException(
+            "no Parquet made of " + csv.getFileName() + ": " + e.getMessage(), e);
+      }
+      Durable.sync(temp);
+      String sha256 = Sha256.of(temp);
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Durable.syncFolder(target.getParent());
+      return sha256;
+    } finally {
+      Files.deleteIfExists(source);
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** The column names in the CSV's first row. */
+  static List<String> header(Path csv) throws IOException {
+    try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+      for (CSVRecord r : CSVFormat.DEFAULT.parse(in)) {
+        return r.toList();
+      }
+    }
+    throw new ParquetException(
+        "no Parquet made of " + csv.getFileName() + ": the CSV is empty", null);
+  }
+
+  private static void link(Path csv, Path link) throws IOException {
+    try {
+      Files.createLink(link, csv);
+    } catch (UnsupportedOperationException | IOException e) {
+      Files.copy(csv, link);
+    }
+  }
+}
