@@ -10,6 +10,9 @@ import dev.caravan.files.DerivedFile;
 import dev.caravan.insight.InsightSettings;
 import dev.caravan.insight.LogSummary;
 import dev.caravan.insight.MatchInfo;
+import dev.caravan.parquet.CsvToParquet;
+import dev.caravan.parquet.DuckDb;
+import dev.caravan.parquet.ParquetException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -113,6 +116,13 @@ public final class ConvertCommand implements Callable<Integer> {
   Path config;
 
   @Option(
+      names = "--parquet",
+      description =
+          "Also write each CSV as typed, zstd Parquet beside it (NAME.parquet, NAME.events.parquet,"
+              + " NAME.wpilog.parquet), as the route application does with caravan.parquet.enabled.")
+  boolean parquet;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print only failures and the summary.")
   boolean quiet;
@@ -141,8 +151,36 @@ public final class ConvertCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    InsightSettings insight =
-        stdout || noSummary ? null : InsightSettings.from(Settings.load(config)::get);
+    Settings settings = Settings.load(config);
+    InsightSettings insight = stdout || noSummary ? null : InsightSettings.from(settings::get);
+    if (parquet && stdout) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--parquet needs --out DIR");
+    }
+    DuckDb duckDb =
+        parquet
+            ? new DuckDb(
+                settings.get("caravan.parquet.memory-limit"),
+                Integer.parseInt(settings.get("caravan.parquet.threads")),
+                Files.createTempDirectory("caravan-duckdb"))
+            : null;
+    try {
+      return convertAll(report, problems, jobs, chosen, insight, duckDb);
+    } finally {
+      if (duckDb != null) {
+        duckDb.stop();
+        Files.deleteIfExists(duckDb.spill());
+      }
+    }
+  }
+
+  private int convertAll(
+      PrintStream report,
+      List<String> problems,
+      List<Job> jobs,
+      List<String> chosen,
+      InsightSettings insight,
+      DuckDb duckDb)
+      throws IOException {
     LogConverter converter =
         new LogConverter(
             r -> inTime(r.relativeNanos()) && inMode(r),
@@ -182,6 +220,9 @@ public final class ConvertCommand implements Callable<Integer> {
         if (r.insight() != null && r.insight().tally() != null && r.output() != null) {
           writeSummary(job, r, insight, matches);
         }
+        if (duckDb != null && r.output() != null) {
+          r = withParquet(job, r, new CsvToParquet(duckDb));
+        }
       }
       records += r.items();
       bytes += r.bytes();
@@ -204,6 +245,26 @@ public final class ConvertCommand implements Callable<Integer> {
         bytes / 1e6,
         seconds);
     return failed == 0 ? 0 : 1;
+  }
+
+  /** NAME.parquet beside NAME.csv; a Parquet that cannot be made fails the file. */
+  private static ConversionResult withParquet(Job job, ConversionResult r, CsvToParquet writer)
+      throws IOException {
+    String artifact =
+        switch (job.kind()) {
+          case DSLOG -> "csv";
+          case DSEVENTS -> "events.csv";
+          case WPILOG -> "wpilog.csv";
+        };
+    Path csv = r.output();
+    String name = csv.getFileName().toString();
+    Path target = csv.resolveSibling(name.substring(0, name.length() - 3) + "parquet");
+    try {
+      writer.convert(csv, artifact, target);
+      return r;
+    } catch (ParquetException e) {
+      return r.withError(e.getMessage());
+    }
   }
 
   /**

@@ -38,6 +38,22 @@ public record ConversionResult(
       dev.caravan.insight.PowerTally tally,
       dev.caravan.insight.MatchInfo match) {}
 
+  /** The same result, failed with {@code error} (a later step, such as the Parquet, failed). */
+  public ConversionResult withError(String error) {
+    return new ConversionResult(
+        input,
+        output,
+        rows,
+        items,
+        bytes,
+        nanos,
+        truncated,
+        leftoverBytes,
+        flagged,
+        error,
+        insight);
+  }
+
   public boolean failed() {
     return error != null;
   }

@@ -72,6 +72,11 @@ public final class DuckDb extends org.apache.camel.support.service.ServiceSuppor
     }
   }
 
+  /** Where DuckDB may spill. */
+  public Path spill() {
+    return spill;
+  }
+
   /** A string literal for DuckDB SQL. */
   static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";

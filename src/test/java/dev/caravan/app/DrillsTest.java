@@ -374,6 +374,9 @@ class DrillsTest {
     }
   }
 
+  /** What the kill drill delivers of each log: the raw file, its CSV and its Parquet. */
+  private static final int ARTIFACTS = 3;
+
   /**
    * kill -9 at random moments while files come from the inbox and Drive, are decoded, fanned out to
    * the archive, SFTP and S3 and their local copies deleted by retention, the ledger on PostgreSQL:
@@ -412,6 +415,8 @@ class DrillsTest {
       config.putAll(TestConfig.sftp("sftp", sftp, "upload"));
       config.putAll(TestConfig.s3(s3.endpoint(), "logs"));
       config.putAll(TestConfig.drive(drive, tmp.resolve("key.json")));
+      // the raw log, its CSV and its Parquet: a kill may cut any of them being written
+      config.put("caravan.parquet.enabled", "true");
       config.put("caravan.retention.enabled", "true");
       config.put("caravan.retention.delete-local-after", "PT0S");
       config.put("caravan.retention.interval", "500");
@@ -469,7 +474,7 @@ class DrillsTest {
                     && ledger.deliveries().stream()
                             .filter(x -> x.state().equals("VERIFIED"))
                             .count()
-                        == 3L * 2 * n
+                        == 3L * ARTIFACTS * n
                     && filesQuietly(tmp.resolve("data/landing")).isEmpty();
               });
         } finally {
@@ -486,7 +491,7 @@ class DrillsTest {
             "files %d (%d from Drive), %d kills: all done at %.1f s; %s",
             n, fromDrive, kills, drill.elapsed(), progress(ledger));
         List<DeliveryRow> d = ledger.deliveries();
-        assertThat(d).hasSize(3 * 2 * n).allMatch(x -> x.state().equals("VERIFIED"));
+        assertThat(d).hasSize(3 * ARTIFACTS * n).allMatch(x -> x.state().equals("VERIFIED"));
         for (DeliveryRow x : d) {
           if (!x.destination().equals("s3")) {
             Path root = x.destination().equals("sftp") ? sftpRoot : tmp.resolve("archive");
@@ -499,7 +504,7 @@ class DrillsTest {
       for (Path dir : List.of(tmp.resolve("archive"), sftpRoot.resolve("upload"))) {
         assertThat(files(dir))
             .as("%s: each file once, no temporary or duplicate copies", dir)
-            .hasSize(2 * n)
+            .hasSize(ARTIFACTS * n)
             .noneMatch(
                 p -> p.toString().contains("(2)") || p.getFileName().toString().startsWith("."));
       }
@@ -508,12 +513,12 @@ class DrillsTest {
           .noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
       assertThat(admin.client().listObjectsV2Paginator(b -> b.bucket("logs")).contents().stream())
           .as("S3: each file once (every page of the listing)")
-          .hasSize(2 * n);
+          .hasSize(ARTIFACTS * n);
       assertThat(admin.client().listMultipartUploads(b -> b.bucket("logs")).uploads()).isEmpty();
       Path properties = tmp.resolve("check.properties");
       Files.writeString(properties, TestConfig.properties(config));
       String check = dev.caravan.testing.Cli.run(0, "check", "--config", properties.toString());
-      assertThat(check).contains(3 * 2 * n + " verified copies checked, 0 bad");
+      assertThat(check).contains(3 * ARTIFACTS * n + " verified copies checked, 0 bad");
       drill.figure("caravan check: %s", check.strip().lines().reduce((a, b) -> b).orElse(""));
     }
   }

@@ -97,6 +97,57 @@ class ConvertCommandTest {
   }
 
   @Test
+  void parquetHoldsTheChosenColumnsTypedRowForRow() throws Exception {
+    // a name DuckDB would read as a glob, were it given the path as it is
+    Path log = Files.copy(Samples.dslog(Samples.MIXED), tmp.resolve("m[1]?.dslog"));
+    Path outDir = tmp.resolve("out");
+    assertThat(
+            CaravanCommand.execute(
+                "convert",
+                log.toString(),
+                "--out",
+                outDir.toString(),
+                "--no-summary",
+                "--parquet",
+                "--columns",
+                "time_utc,battery_v,robot_disabled"))
+        .isZero();
+    assertThat(files(outDir))
+        .containsExactly(outDir.resolve("m[1]?.csv"), outDir.resolve("m[1]?.parquet"));
+    List<CSVRecord> rows =
+        csv(outDir.resolve("m[1]?.csv"), List.of("time_utc", "battery_v", "robot_disabled"));
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        var s = c.createStatement()) {
+      // read by a glob that matches only it: the ? and brackets stand for themselves here
+      var types = s.executeQuery("DESCRIBE SELECT * FROM '" + outDir + "/*.parquet'");
+      List<String> described = new java.util.ArrayList<>();
+      while (types.next()) {
+        described.add(types.getString(1) + " " + types.getString(2));
+      }
+      assertThat(described)
+          .containsExactly("time_utc TIMESTAMP_NS", "battery_v DOUBLE", "robot_disabled BOOLEAN");
+      var r =
+          s.executeQuery(
+              "SELECT epoch_ns(time_utc), battery_v, robot_disabled FROM '"
+                  + outDir
+                  + "/*.parquet'");
+      int n = 0;
+      while (r.next()) {
+        CSVRecord row = rows.get(n++);
+        java.time.Instant t = java.time.Instant.parse(row.get(0));
+        assertThat(r.getLong(1)).isEqualTo(t.getEpochSecond() * 1_000_000_000L + t.getNano());
+        if (row.get(1).isEmpty()) {
+          assertThat(r.getObject(2)).isNull();
+        } else {
+          assertThat(r.getDouble(2)).isEqualTo(Double.parseDouble(row.get(1)));
+        }
+        assertThat(r.getBoolean(3)).isEqualTo(Boolean.parseBoolean(row.get(2)));
+      }
+      assertThat(n).isEqualTo(rows.size()).isPositive();
+    }
+  }
+
+  @Test
   void columnsPicksAndOrdersTheColumnsOfTheFullCsv() throws IOException {
     Path log = Samples.dslog(Samples.MIXED);
     assertThat(
