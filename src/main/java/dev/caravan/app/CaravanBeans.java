@@ -192,6 +192,7 @@ public class CaravanBeans implements CamelConfiguration {
             new dev.caravan.parquet.CsvToParquet(duckDb),
             ledger,
             property(context, "caravan.parquet.team")));
+    registry.bind("readings", readings(context, ledger, data, duckDb));
     dev.caravan.intake.LandingSpace space =
         new dev.caravan.intake.LandingSpace(
             data.resolve("landing"),
@@ -499,6 +500,30 @@ public class CaravanBeans implements CamelConfiguration {
       }
     }
     return service;
+  }
+
+  /** The readings intake's steps (they answer 404 when it is off). */
+  private static dev.caravan.readings.ReadingsSteps readings(
+      CamelContext context, Ledger ledger, Path data, dev.caravan.parquet.DuckDb duckDb) {
+    boolean enabled = Boolean.parseBoolean(property(context, "caravan.readings.enabled"));
+    Path dir = data.resolve("readings");
+    String station;
+    try {
+      station = enabled ? dev.caravan.readings.StationId.of(data.resolve("station-id")) : "";
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot keep this station's id in " + data, e);
+    }
+    return new dev.caravan.readings.ReadingsSteps(
+        enabled,
+        new dev.caravan.readings.ReadingsParser(station),
+        new dev.caravan.readings.ReadingSpool(
+            dir.resolve("spool"),
+            Duration.parse(property(context, "caravan.readings.window")),
+            Duration.parse(property(context, "caravan.readings.grace"))),
+        new dev.caravan.readings.WindowWriter(duckDb),
+        ledger,
+        dir.resolve("outbox"),
+        java.time.Clock.systemUTC());
   }
 
   private static Duration millis(CamelContext context, String key) {

@@ -1,0 +1,228 @@
+package dev.caravan.readings;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.files.Durable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Readings kept on disk until their window is written: one append-only file of JSON lines per
+ * station and window ({@code w<start>-<station hash>.jsonl}), each batch written in one go and
+ * synced before it is acknowledged. A window whose end plus the grace has passed is sealed (renamed
+ * {@code .p<N>.sealed}, part N of that window: readings that come later go into a new file and a
+ * later part); once its Parquet is written the sealed file is replaced by an empty {@code .done}
+ * marker, which keeps the count of parts.
+ */
+public final class ReadingSpool {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern OPEN = Pattern.compile("w(-?\\d+)-([0-9a-f]{16})\\.jsonl");
+  private static final Pattern PART =
+      Pattern.compile("w(-?\\d+)-([0-9a-f]{16})\\.p(\\d+)\\.(sealed|done)");
+
+  /** A sealed file: its window's start, its part number, where it is. */
+  public record Sealed(long windowStartS, int part, Path file) {}
+
+  private final Path dir;
+  private final long windowS;
+  private final Duration grace;
+
+  /** Files opened for appending since the start: their torn tail (if any) is already cut. */
+  private final Set<Path> checked = new HashSet<>();
+
+  public ReadingSpool(Path dir, Duration window, Duration grace) {
+    this.dir = dir;
+    this.windowS = window.toSeconds();
+    this.grace = grace;
+    if (windowS <= 0 || 86_400 % windowS != 0) {
+      throw new IllegalArgumentException(
+          "caravan.readings.window must divide a day in whole seconds, not " + window);
+    }
+  }
+
+  /** The window a time (µs since the epoch) falls in: its start in seconds. */
+  public long windowStart(long timeUs) {
+    return Math.floorDiv(Math.floorDiv(timeUs, 1_000_000L), windowS) * windowS;
+  }
+
+  /**
+   * Keeps the readings: appended to their window's files and synced, all or (on an I/O error)
+   * possibly part of them, never acknowledged then.
+   */
+  public synchronized void append(List<Reading> readings) throws IOException {
+    Files.createDirectories(dir);
+    Map<Path, ByteArrayOutputStream> lines = new LinkedHashMap<>();
+    for (Reading r : readings) {
+      Path file = dir.resolve("w" + windowStart(r.timeUs()) + "-" + hash(r.station()) + ".jsonl");
+      ByteArrayOutputStream out = lines.computeIfAbsent(file, f -> new ByteArrayOutputStream());
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("s", r.station());
+      line.put("t", r.timeUs());
+      line.put("v", r.values());
+      out.write(JSON.writeValueAsBytes(line));
+      out.write('\n');
+    }
+    boolean created = false;
+    for (Map.Entry<Path, ByteArrayOutputStream> e : lines.entrySet()) {
+      Path file = e.getKey();
+      created |= !Files.exists(file);
+      try (FileChannel ch =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+        long end = checked.add(file) ? tornTailCut(ch) : ch.size();
+        ByteBuffer b = ByteBuffer.wrap(e.getValue().toByteArray());
+        while (b.hasRemaining()) {
+          end += ch.write(b, end);
+        }
+        ch.force(false);
+      }
+    }
+    if (created) {
+      Durable.syncFolder(dir);
+    }
+  }
+
+  /**
+   * Seals every window whose end plus the grace is before {@code now}; returns every sealed file
+   * (those of an earlier run too), oldest window first.
+   */
+  public synchronized List<Sealed> seal(Instant now) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    Map<String, Integer> parts = new TreeMap<>();
+    List<Path> open = new ArrayList<>();
+    try (var files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        Matcher p = PART.matcher(name);
+        if (p.matches()) {
+          parts.merge(p.group(1) + "-" + p.group(2), Integer.parseInt(p.group(3)), Math::max);
+        } else if (OPEN.matcher(name).matches()) {
+          open.add(f);
+        }
+      }
+    }
+    boolean moved = false;
+    for (Path f : open) {
+      Matcher m = OPEN.matcher(f.getFileName().toString());
+      m.matches();
+      long start = Long.parseLong(m.group(1));
+      if (Instant.ofEpochSecond(start + windowS).plus(grace).isBefore(now)) {
+        String key = m.group(1) + "-" + m.group(2);
+        int part = parts.merge(key, 1, Integer::sum);
+        Files.move(
+            f, dir.resolve("w" + key + ".p" + part + ".sealed"), StandardCopyOption.ATOMIC_MOVE);
+        checked.remove(f);
+        moved = true;
+      }
+    }
+    if (moved) {
+      Durable.syncFolder(dir);
+    }
+    List<Sealed> sealed = new ArrayList<>();
+    try (var files = Files.newDirectoryStream(dir, "*.sealed")) {
+      for (Path f : files) {
+        Matcher p = PART.matcher(f.getFileName().toString());
+        if (p.matches()) {
+          sealed.add(new Sealed(Long.parseLong(p.group(1)), Integer.parseInt(p.group(3)), f));
+        }
+      }
+    }
+    sealed.sort(
+        java.util.Comparator.comparingLong(Sealed::windowStartS)
+            .thenComparing(s -> s.file().toString()));
+    return sealed;
+  }
+
+  /** The sealed file's readings are written: it becomes its empty {@code .done} marker. */
+  public synchronized void done(Sealed s) throws IOException {
+    String name = s.file().getFileName().toString();
+    Path marker =
+        s.file().resolveSibling(name.substring(0, name.length() - ".sealed".length()) + ".done");
+    Files.write(marker, new byte[0]);
+    Durable.syncFolder(dir);
+    Files.delete(s.file());
+    Durable.syncFolder(dir);
+  }
+
+  /** The readings of a sealed file, in the order they came; a torn last line is not one. */
+  public static List<Reading> read(Path file) throws IOException {
+    List<Reading> out = new ArrayList<>();
+    byte[] all = Files.readAllBytes(file);
+    int from = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] == '\n') {
+        var node = JSON.readTree(new String(all, from, i - from, StandardCharsets.UTF_8));
+        Map<String, Double> values = new LinkedHashMap<>();
+        node.get("v")
+            .fields()
+            .forEachRemaining(e -> values.put(e.getKey(), e.getValue().asDouble()));
+        out.add(new Reading(node.get("s").asText(), node.get("t").asLong(), values));
+        from = i + 1;
+      }
+    }
+    return out;
+  }
+
+  /** The window's length in seconds. */
+  public long windowSeconds() {
+    return windowS;
+  }
+
+  /**
+   * A kill in the middle of an append (never acknowledged) can leave a partial last line: the file
+   * is cut back to its last complete line before anything is added. Returns the new end.
+   */
+  private static long tornTailCut(FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size == 0) {
+      return 0;
+    }
+    long end = size;
+    ByteBuffer one = ByteBuffer.allocate(1);
+    while (end > 0) {
+      one.clear();
+      ch.read(one, end - 1);
+      if (one.get(0) == '\n') {
+        break;
+      }
+      end--;
+    }
+    if (end < size) {
+      ch.truncate(end);
+    }
+    return end;
+  }
+
+  private static String hash(String station) {
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(station.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.caravan.readings;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a batch of readings, a JSON array of {@code {"station": …, "time": ISO-8601, "values":
+ * {"name": number, …}}}: the good ones are kept, each bad one is named with what is wrong with it.
+ */
+public final class ReadingsParser {
+
+  /** A reading's values: at most this many names. */
+  static final int MAX_VALUES = 1000;
+
+  /** What a batch held: the good readings, and a message for each bad one. */
+  public record Batch(List<Reading> readings, List<String> problems) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String defaultStation;
+
+  /**
+   * @param defaultStation the station of a reading that names none (this app's)
+   */
+  public ReadingsParser(String defaultStation) {
+    this.defaultStation = defaultStation;
+  }
+
+  /** A batch: a JSON array of readings (or one reading as an object). */
+  public Batch parse(String text) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      return new Batch(
+          List.of(), List.of("not JSON: " + e.getOriginalMessage() + " at " + where(e)));
+    }
+    if (root == null) {
+      return new Batch(List.of(), List.of("no readings: the body is empty"));
+    }
+    List<Reading> good = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    if (root.isObject()) {
+      one(root, 0, good, problems);
+    } else if (root.isArray()) {
+      for (int i = 0; i < root.size(); i++) {
+        one(root.get(i), i, good, problems);
+      }
+    } else {
+      problems.add("not a JSON array of readings (nor one reading): " + root.getNodeType());
+    }
+    return new Batch(good, problems);
+  }
+
+  /** One reading, as a JSON object; {@code index} names it in a problem. */
+  public void one(JsonNode node, int index, List<Reading> good, List<String> problems) {
+    String at = "reading " + index + ": ";
+    if (node == null || !node.isObject()) {
+      problems.add(at + "not a JSON object");
+      return;
+    }
+    String station = defaultStation;
+    JsonNode s = node.get("station");
+    if (s != null && !s.isNull()) {
+      if (!s.isTextual() || s.asText().isBlank()) {
+        problems.add(at + "station must be a non-empty string, not " + s);
+        return;
+      }
+      station = s.asText();
+    }
+    JsonNode t = node.get("time");
+    if (t == null || t.isNull()) {
+      problems.add(at + "no time");
+      return;
+    }
+    Instant time;
+    try {
+      time = OffsetDateTime.parse(t.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      problems.add(
+          at + "time " + t + " is not an ISO-8601 time with a zone (e.g. 2026-12-07T10:15:30Z)");
+      return;
+    }
+    JsonNode v = node.get("values");
+    if (v == null || !v.isObject() || v.isEmpty()) {
+      problems.add(at + "values must be an object of name: number, not " + v);
+      return;
+    }
+    if (v.size() > MAX_VALUES) {
+      problems.add(at + v.size() + " values, more than " + MAX_VALUES);
+      return;
+    }
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String name = e.getKey();
+      if (name.isBlank() || name.equalsIgnoreCase("station") || name.equalsIgnoreCase("time")) {
+        problems.add(at + "value name '" + name + "' is blank or taken (station, time)");
+        return;
+      }
+      if (!e.getValue().isNumber()) {
+        problems.add(at + "value '" + name + "' is " + e.getValue() + ", not a number");
+        return;
+      }
+      values.put(name, e.getValue().asDouble());
+    }
+    long micros = Math.multiplyExact(time.getEpochSecond(), 1_000_000L) + time.getNano() / 1000;
+    good.add(new Reading(station, micros, values));
+  }
+
+  private static String where(JsonProcessingException e) {
+    var l = e.getLocation();
+    return l == null ? "?" : "line " + l.getLineNr() + ", column " + l.getColumnNr();
+  }
+}

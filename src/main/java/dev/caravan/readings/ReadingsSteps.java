@@ -1,0 +1,160 @@
+package dev.caravan.readings;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.files.FileHeaders;
+import dev.caravan.ledger.Ledger;
+import dev.caravan.parquet.ParquetException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java side of {@code routes/readings.camel.yaml}: readings posted to {@code /api/readings} are
+ * kept in the {@link ReadingSpool} (the answer comes once they are on disk), each window is written
+ * as Parquet into the outbox once its end plus the grace has passed, and the outbox's files go the
+ * way of every file (claimed in the ledger, landed, delivered and verified everywhere).
+ */
+public final class ReadingsSteps {
+
+  /** The source name of the window files in the ledger. */
+  public static final String SOURCE = "readings";
+
+  /** Problems listed in an answer at most (the count is always given). */
+  static final int MAX_PROBLEMS = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger("caravan.readings");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final boolean enabled;
+  private final ReadingsParser parser;
+  private final ReadingSpool spool;
+  private final WindowWriter writer;
+  private final Ledger ledger;
+  private final Path outbox;
+  private final Clock clock;
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong windows = new AtomicLong();
+
+  public ReadingsSteps(
+      boolean enabled,
+      ReadingsParser parser,
+      ReadingSpool spool,
+      WindowWriter writer,
+      Ledger ledger,
+      Path outbox,
+      Clock clock) {
+    this.enabled = enabled;
+    this.parser = parser;
+    this.spool = spool;
+    this.writer = writer;
+    this.ledger = ledger;
+    this.outbox = outbox;
+    this.clock = clock;
+  }
+
+  /**
+   * POST /api/readings: 200 with the count once every reading is on disk; 400 naming each bad
+   * reading (the good ones of the batch are kept, the answer says how many); 503 if the disk
+   * refused them (none is kept then, the client sends them again).
+   */
+  public void post(Exchange exchange) throws IOException {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    int status;
+    if (!enabled) {
+      status = 404;
+      answer.put("error", "the readings intake is off (caravan.readings.enabled)");
+    } else {
+      ReadingsParser.Batch batch = parser.parse(exchange.getMessage().getBody(String.class));
+      status = batch.problems().isEmpty() ? 200 : 400;
+      try {
+        if (!batch.readings().isEmpty()) {
+          spool.append(batch.readings());
+        }
+        answer.put("accepted", batch.readings().size());
+        accepted.addAndGet(batch.readings().size());
+      } catch (IOException e) {
+        status = 503;
+        answer.put("accepted", 0);
+        answer.put("error", "readings not kept, send them again: " + e);
+        LOG.error("readings not kept: {}", e.toString());
+      }
+      answer.put("rejected", batch.problems().size());
+      rejected.addAndGet(batch.problems().size());
+      if (!batch.problems().isEmpty()) {
+        answer.put(
+            "problems",
+            batch.problems().subList(0, Math.min(MAX_PROBLEMS, batch.problems().size())));
+        LOG.warn(
+            "readings: {} rejected, {} kept; first: {}",
+            batch.problems().size(),
+            batch.readings().size(),
+            batch.problems().get(0));
+      }
+    }
+    Message m = exchange.getMessage();
+    m.setBody(JSON.writeValueAsBytes(answer));
+    m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+    m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+  }
+
+  /**
+   * Seals the windows that are due and writes every sealed one into the outbox; a window the ledger
+   * already has (written before a crash) is not written again. Returns the windows written.
+   */
+  public int writeDue() throws IOException {
+    int written = 0;
+    for (ReadingSpool.Sealed s : spool.seal(clock.instant())) {
+      List<Reading> readings = ReadingSpool.read(s.file());
+      if (!readings.isEmpty()) {
+        String path = WindowWriter.path(readings.get(0).station(), s.windowStartS(), s.part());
+        if (!ledger.holds(SOURCE, path)) {
+          try {
+            writer.write(readings, outbox.resolve(path));
+          } catch (ParquetException e) {
+            LOG.error("{}; kept in {}, tried again next time", e.getMessage(), s.file());
+            continue;
+          }
+          LOG.info("readings: {} ({} readings)", path, readings.size());
+          written++;
+          windows.incrementAndGet();
+        }
+      }
+      spool.done(s);
+    }
+    return written;
+  }
+
+  /** A window file from the outbox: delivered under its own folders (its Hive partition). */
+  public void partition(Exchange exchange) {
+    Message m = exchange.getMessage();
+    String relative = m.getHeader(FileHeaders.SOURCE_PATH, String.class);
+    int slash = relative.lastIndexOf('/');
+    if (slash > 0) {
+      m.setHeader(FileHeaders.PARTITION, relative.substring(0, slash));
+    }
+  }
+
+  /** Readings kept since the start. */
+  public long accepted() {
+    return accepted.get();
+  }
+
+  /** Readings refused since the start. */
+  public long rejected() {
+    return rejected.get();
+  }
+
+  /** Windows (parts) written since the start. */
+  public long windows() {
+    return windows.get();
+  }
+}
