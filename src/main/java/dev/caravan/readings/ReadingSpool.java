@@ -1,8 +1,8 @@
 package dev.caravan.readings;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.dslog.JsonText;
 import dev.caravan.files.Durable;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,26 +72,32 @@ public final class ReadingSpool {
    */
   public synchronized void append(List<Reading> readings) throws IOException {
     Files.createDirectories(dir);
-    Map<Path, ByteArrayOutputStream> lines = new LinkedHashMap<>();
+    // one line per reading, written by hand: this is the hot path of POST /api/readings
+    Map<Path, StringBuilder> lines = new LinkedHashMap<>();
     for (Reading r : readings) {
       Path file = dir.resolve("w" + windowStart(r.timeUs()) + "-" + hash(r.station()) + ".jsonl");
-      ByteArrayOutputStream out = lines.computeIfAbsent(file, f -> new ByteArrayOutputStream());
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("s", r.station());
-      line.put("t", r.timeUs());
-      line.put("v", r.values());
-      out.write(JSON.writeValueAsBytes(line));
-      out.write('\n');
+      StringBuilder line = lines.computeIfAbsent(file, f -> new StringBuilder(1 << 12));
+      line.append("{\"s\":");
+      JsonText.quote(line, r.station());
+      line.append(",\"t\":").append(r.timeUs()).append(",\"v\":{");
+      boolean first = true;
+      for (Map.Entry<String, Double> v : r.values().entrySet()) {
+        line.append(first ? "" : ",");
+        JsonText.quote(line, v.getKey());
+        line.append(':').append(v.getValue().doubleValue());
+        first = false;
+      }
+      line.append("}}\n");
     }
     boolean created = false;
-    for (Map.Entry<Path, ByteArrayOutputStream> e : lines.entrySet()) {
+    for (Map.Entry<Path, StringBuilder> e : lines.entrySet()) {
       Path file = e.getKey();
       created |= !Files.exists(file);
       try (FileChannel ch =
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         long end = checked.add(file) ? tornTailCut(ch) : ch.size();
-        ByteBuffer b = ByteBuffer.wrap(e.getValue().toByteArray());
+        ByteBuffer b = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(e.getValue()));
         while (b.hasRemaining()) {
           end += ch.write(b, end);
         }
@@ -216,7 +222,22 @@ public final class ReadingSpool {
     return end;
   }
 
-  private static String hash(String station) {
+  /** Stations seen lately → their hash (a station posts many batches). */
+  private final Map<String, String> hashes = new java.util.HashMap<>();
+
+  private String hash(String station) {
+    String h = hashes.get(station);
+    if (h == null) {
+      if (hashes.size() > 10_000) {
+        hashes.clear();
+      }
+      h = sha256Prefix(station);
+      hashes.put(station, h);
+    }
+    return h;
+  }
+
+  private static String sha256Prefix(String station) {
     try {
       byte[] d =
           MessageDigest.getInstance("SHA-256").digest(station.getBytes(StandardCharsets.UTF_8));

@@ -112,7 +112,12 @@ public final class ReadingsParser {
         problems.add(at + "value '" + name + "' is " + e.getValue() + ", not a number");
         return;
       }
-      values.put(name, e.getValue().asDouble());
+      double d = e.getValue().asDouble();
+      if (!Double.isFinite(d)) {
+        problems.add(at + "value '" + name + "' is " + e.getValue() + ", out of a double's range");
+        return;
+      }
+      values.put(name, d);
     }
     long micros = Math.multiplyExact(time.getEpochSecond(), 1_000_000L) + time.getNano() / 1000;
     good.add(new Reading(station, micros, values));
