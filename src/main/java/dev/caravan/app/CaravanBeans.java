@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
@@ -193,6 +194,17 @@ public class CaravanBeans implements CamelConfiguration {
             ledger,
             property(context, "caravan.parquet.team")));
     registry.bind("readings", readings(context, ledger, data, duckDb));
+    registry.bind(
+        "kafka",
+        new dev.caravan.kafka.KafkaDestination(
+            ledger,
+            queue,
+            Map.of(
+                "files", property(context, "caravan.kafka.topic.files"),
+                "records", property(context, "caravan.kafka.topic.records"),
+                "events", property(context, "caravan.kafka.topic.events"),
+                "summaries", property(context, "caravan.kafka.topic.summaries")),
+            Integer.parseInt(property(context, "caravan.kafka.chunk"))));
     dev.caravan.intake.LandingSpace space =
         new dev.caravan.intake.LandingSpace(
             data.resolve("landing"),

@@ -20,10 +20,10 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * Turns one of Caravan's CSVs into Parquet with the same rows and columns, typed ({@link
- * ParquetColumns}) and zstd-compressed. DuckDB reads the CSV with the types declared, never
- * guessed, so a column that is empty in one log has the same type as in every other. The Parquet is
- * written under a temporary name, synced and renamed into place: nothing half-written ever has the
- * final name.
+ * dev.caravan.csv.ColumnTypes}) and zstd-compressed. DuckDB reads the CSV with the types declared,
+ * never guessed, so a column that is empty in one log has the same type as in every other. The
+ * Parquet is written under a temporary name, synced and renamed into place: nothing half-written
+ * ever has the final name.
  */
 public final class CsvToParquet {
 
@@ -50,7 +50,10 @@ public final class CsvToParquet {
       link(csv, source);
       StringJoiner types = new StringJoiner(", ", "{", "}");
       for (String c : columns) {
-        types.add(DuckDb.literal(c) + ": " + DuckDb.literal(ParquetColumns.type(artifact, c)));
+        types.add(
+            DuckDb.literal(c)
+                + ": "
+                + DuckDb.literal(dev.caravan.csv.ColumnTypes.type(artifact, c)));
       }
       String sql =
           "COPY (SELECT * FROM read_csv("

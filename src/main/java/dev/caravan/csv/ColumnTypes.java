@@ -1,16 +1,17 @@
-package dev.caravan.parquet;
+package dev.caravan.csv;
 
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The Parquet type of each column of Caravan's CSVs, by artifact: times as timestamps (the DS's
- * nanoseconds kept), flags as booleans, measurements as doubles, counts as integers; anything else
- * (and a column this does not know) as text.
+ * The type of each column of Caravan's CSVs, by artifact (as DuckDB names it; Parquet and the Kafka
+ * JSON messages use it): times as timestamps (the DS's nanoseconds kept), flags as booleans,
+ * measurements as doubles, counts as integers; anything else (and a column this does not know) as
+ * text.
  */
-final class ParquetColumns {
+public final class ColumnTypes {
 
-  private ParquetColumns() {}
+  private ColumnTypes() {}
 
   private static final Set<String> DSLOG_BOOLEANS =
       Set.of(
@@ -42,7 +43,7 @@ final class ParquetColumns {
   private static final Map<String, String> WPILOG = Map.of("timestamp_us", "BIGINT");
 
   /** The DuckDB type of {@code column} in the CSV of {@code artifact}. */
-  static String type(String artifact, String column) {
+  public static String type(String artifact, String column) {
     return switch (artifact) {
       case "csv" -> dslog(column);
       case "events.csv" -> EVENTS.getOrDefault(column, "VARCHAR");
