@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +106,35 @@ public final class ReadingsSteps {
     m.setBody(JSON.writeValueAsBytes(answer));
     m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
     m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+  }
+
+  /**
+   * A message of the readings topic (a JSON array of readings, or one): its good readings are kept
+   * on disk before its offset is committed; bad ones are named in the log. A disk that refuses them
+   * throws, and the consumer takes the message again.
+   */
+  public void fromKafka(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    ReadingsParser.Batch batch = parser.parse(m.getBody(String.class));
+    if (!batch.readings().isEmpty()) {
+      spool.append(batch.readings());
+      accepted.addAndGet(batch.readings().size());
+    }
+    if (!batch.problems().isEmpty()) {
+      rejected.addAndGet(batch.problems().size());
+      LOG.warn(
+          "readings from Kafka {}-{} at offset {}: {} rejected, {} kept; first: {}",
+          m.getHeader(KafkaConstants.TOPIC),
+          m.getHeader(KafkaConstants.PARTITION),
+          m.getHeader(KafkaConstants.OFFSET),
+          batch.problems().size(),
+          batch.readings().size(),
+          batch.problems().get(0));
+    }
+    KafkaManualCommit commit = m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+    if (commit != null) {
+      commit.commit();
+    }
   }
 
   /**
