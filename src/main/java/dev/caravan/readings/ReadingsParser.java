@@ -62,6 +62,78 @@ public final class ReadingsParser {
     return new Batch(good, problems);
   }
 
+  /**
+   * A file of readings: JSON lines ({@code .jsonl}, one reading per line), a JSON array ({@code
+   * .json}), or CSV ({@code .csv}: a header {@code time,NAME,…}, optionally {@code station} among
+   * them, one reading per row, an empty cell no value). A problem names the line.
+   */
+  public Batch parseFile(String name, String text) {
+    if (name.endsWith(".json")) {
+      return parse(text);
+    }
+    List<Reading> good = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    if (name.endsWith(".csv")) {
+      csv(text, good, problems);
+      return new Batch(good, problems);
+    }
+    String[] lines = text.split("\r?\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].isBlank()) {
+        continue;
+      }
+      try {
+        one(JSON.readTree(lines[i]), i + 1, good, problems);
+      } catch (JsonProcessingException e) {
+        problems.add("line " + (i + 1) + ": not JSON: " + e.getOriginalMessage());
+      }
+    }
+    return new Batch(
+        good, problems.stream().map(p -> p.replaceFirst("^reading ", "line ")).toList());
+  }
+
+  private void csv(String text, List<Reading> good, List<String> problems) {
+    try (var parser =
+        org.apache.commons.csv.CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .setTrim(true)
+            .get()
+            .parse(new java.io.StringReader(text))) {
+      List<String> header = parser.getHeaderNames();
+      if (!header.contains("time")) {
+        problems.add("line 1: no 'time' column in the header " + header);
+        return;
+      }
+      for (org.apache.commons.csv.CSVRecord row : parser) {
+        var node = JSON.createObjectNode();
+        var values = node.putObject("values");
+        for (String column : header) {
+          String cell = row.isSet(column) ? row.get(column) : "";
+          if (column.equals("time") || column.equals("station")) {
+            if (!cell.isEmpty()) {
+              node.put(column, cell);
+            }
+          } else if (!cell.isEmpty()) {
+            try {
+              values.put(column, Double.parseDouble(cell));
+            } catch (NumberFormatException e) {
+              values.put(column, cell); // refused by one() as not a number, with its name
+            }
+          }
+        }
+        int before = problems.size();
+        one(node, (int) parser.getCurrentLineNumber(), good, problems);
+        for (int i = before; i < problems.size(); i++) {
+          problems.set(i, problems.get(i).replaceFirst("^reading ", "line "));
+        }
+      }
+    } catch (java.io.IOException | IllegalArgumentException | IllegalStateException e) {
+      problems.add("not CSV: " + e.getMessage());
+    }
+  }
+
   /** One reading, as a JSON object; {@code index} names it in a problem. */
   public void one(JsonNode node, int index, List<Reading> good, List<String> problems) {
     String at = "reading " + index + ": ";

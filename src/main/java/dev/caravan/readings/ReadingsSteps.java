@@ -138,6 +138,38 @@ public final class ReadingsSteps {
   }
 
   /**
+   * A file dropped in the readings folder: its good readings kept on disk (the route then moves the
+   * file to {@code .done/}); bad lines are named in the log. A file with no good reading at all
+   * fails, and the route moves it to {@code .failed/}.
+   */
+  public void fromFile(Exchange exchange) throws IOException {
+    Message m = exchange.getMessage();
+    String name = m.getHeader(Exchange.FILE_NAME, String.class);
+    ReadingsParser.Batch batch = parser.parseFile(name, m.getBody(String.class));
+    if (!batch.readings().isEmpty()) {
+      spool.append(batch.readings());
+      accepted.addAndGet(batch.readings().size());
+    }
+    rejected.addAndGet(batch.problems().size());
+    if (!batch.problems().isEmpty()) {
+      LOG.warn(
+          "readings file {}: {} rejected, {} kept; first: {}",
+          name,
+          batch.problems().size(),
+          batch.readings().size(),
+          batch.problems().get(0));
+    }
+    if (batch.readings().isEmpty()) {
+      throw new IllegalArgumentException(
+          "readings file "
+              + name
+              + " holds no good reading"
+              + (batch.problems().isEmpty() ? "" : ": " + batch.problems().get(0)));
+    }
+    LOG.info("readings file {}: {} kept", name, batch.readings().size());
+  }
+
+  /**
    * Seals the windows that are due and writes every sealed one into the outbox; a window the ledger
    * already has (written before a crash) is not written again. Returns the windows written.
    */

@@ -73,6 +73,11 @@ class ReadingsRouteTest {
 
   /** The rows of a Parquet file, as text, ordered as written. */
   static List<String> rows(Path parquet, String select) throws Exception {
+    return rows(parquet, select, "");
+  }
+
+  /** The same, with {@code tail} after the FROM (an ORDER BY). */
+  static List<String> rows(Path parquet, String select, String tail) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = c.createStatement();
@@ -82,7 +87,8 @@ class ReadingsRouteTest {
                     + select
                     + " FROM read_parquet('"
                     + parquet
-                    + "', hive_partitioning = false)")) {
+                    + "', hive_partitioning = false, union_by_name = true) "
+                    + tail)) {
       int n = r.getMetaData().getColumnCount();
       while (r.next()) {
         StringBuilder b = new StringBuilder();
@@ -176,6 +182,53 @@ class ReadingsRouteTest {
           .filteredOn(f -> f.source().equals("readings"))
           .hasSize(4)
           .allMatch(f -> f.state().equals("DONE"));
+    }
+  }
+
+  @Test
+  void readingsFilesDroppedInAFolderArriveInTheirWindows() throws Exception {
+    try (AppHarness app =
+        app()
+            .set("caravan.readings.files-enabled", "true")
+            .set("caravan.readings.inbox", tmp.resolve("readings-in").toString())
+            .start()) {
+      Path in = Files.createDirectories(tmp.resolve("readings-in"));
+      Files.writeString(
+          in.resolve("a.jsonl"),
+          reading("east", "2026-12-03T06:00:00Z", "{\"t\": 1}")
+              + "\n"
+              + "{broken\n"
+              + reading("east", "2026-12-03T06:00:02Z", "{\"t\": 2}")
+              + "\n");
+      Files.writeString(
+          in.resolve("b.csv"),
+          "station,time,t,h\neast,2026-12-03T06:00:01Z,1.5,\neast,2026-12-03T06:00:03Z,,7\n");
+      Files.writeString(in.resolve("c.json"), "[{\"time\": \"soon\", \"values\": {\"t\": 1}}]");
+      AppHarness.await(
+          Duration.ofSeconds(30),
+          "the files taken",
+          () ->
+              Files.exists(in.resolve(".done/a.jsonl"))
+                  && Files.exists(in.resolve(".done/b.csv"))
+                  && Files.exists(in.resolve(".failed/c.json")));
+      // the files may be read before or after the window was first written: in one part or more
+      Path day = app.archive.resolve("station=east/year=2026/month=12/day=03");
+      AppHarness.await(
+          Duration.ofSeconds(30),
+          "the four readings in the window's parts",
+          () -> {
+            try {
+              return rows(day.resolve("data_0600*.parquet"), "count(*)").equals(List.of("4"));
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      assertThat(rows(day.resolve("data_0600*.parquet"), "epoch_us(time), t, h", "ORDER BY time"))
+          .containsExactly(
+              micros("2026-12-03T06:00:00Z") + "|1.0|null",
+              micros("2026-12-03T06:00:01Z") + "|1.5|null",
+              micros("2026-12-03T06:00:02Z") + "|2.0|null",
+              micros("2026-12-03T06:00:03Z") + "|null|7.0");
     }
   }
 
