@@ -190,7 +190,7 @@ public class CaravanBeans implements CamelConfiguration {
     registry.bind(
         "parquet",
         new dev.caravan.parquet.ParquetSteps(
-            new dev.caravan.parquet.CsvToParquet(duckDb),
+            new dev.caravan.parquet.ParquetFiles(duckDb),
             ledger,
             property(context, "caravan.parquet.team")));
     registry.bind("readings", readings(context, ledger, data, duckDb));

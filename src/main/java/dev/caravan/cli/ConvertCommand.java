@@ -10,9 +10,9 @@ import dev.caravan.files.DerivedFile;
 import dev.caravan.insight.InsightSettings;
 import dev.caravan.insight.LogSummary;
 import dev.caravan.insight.MatchInfo;
-import dev.caravan.parquet.CsvToParquet;
 import dev.caravan.parquet.DuckDb;
 import dev.caravan.parquet.ParquetException;
+import dev.caravan.parquet.ParquetFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -221,7 +221,7 @@ public final class ConvertCommand implements Callable<Integer> {
           writeSummary(job, r, insight, matches);
         }
         if (duckDb != null && r.output() != null) {
-          r = withParquet(job, r, new CsvToParquet(duckDb));
+          r = withParquet(job, r, new ParquetFiles(duckDb));
         }
       }
       records += r.items();
@@ -248,7 +248,7 @@ public final class ConvertCommand implements Callable<Integer> {
   }
 
   /** NAME.parquet beside NAME.csv; a Parquet that cannot be made fails the file. */
-  private static ConversionResult withParquet(Job job, ConversionResult r, CsvToParquet writer)
+  private static ConversionResult withParquet(Job job, ConversionResult r, ParquetFiles writer)
       throws IOException {
     String artifact =
         switch (job.kind()) {
@@ -260,7 +260,7 @@ public final class ConvertCommand implements Callable<Integer> {
     String name = csv.getFileName().toString();
     Path target = csv.resolveSibling(name.substring(0, name.length() - 3) + "parquet");
     try {
-      writer.convert(csv, artifact, target);
+      writer.fromCsv(csv, artifact, target);
       return r;
     } catch (ParquetException e) {
       return r.withError(e.getMessage());

@@ -25,35 +25,41 @@ public final class ParquetSteps {
 
   private static final Logger LOG = LoggerFactory.getLogger(ParquetSteps.class);
 
-  private final CsvToParquet writer;
+  private final ParquetFiles writer;
   private final Ledger ledger;
   private final String team;
 
   /**
    * @param team the team (or station) named in the partition path ({@code caravan.parquet.team})
    */
-  public ParquetSteps(CsvToParquet writer, Ledger ledger, String team) {
+  public ParquetSteps(ParquetFiles writer, Ledger ledger, String team) {
     this.writer = writer;
     this.ledger = ledger;
     this.team = team == null || team.isBlank() ? "unknown" : team.trim();
   }
 
-  /** The CSV in the body → its Parquet as the body, with the artifact headers and partition. */
+  /**
+   * The CSV (or a log's summary JSON) in the body → its Parquet as the body, with the artifact
+   * headers and partition ({@code kind=summary} for a summary).
+   */
   public void write(Exchange exchange) throws IOException, InvalidPayloadException {
     Message m = exchange.getMessage();
     Path csv = m.getMandatoryBody(File.class).toPath();
     String artifact = m.getHeader(FileHeaders.ARTIFACT, String.class);
-    String parquet = artifact.replaceFirst("csv$", "parquet");
+    boolean summary = artifact.equals("summary.json");
+    String parquet = artifact.replaceFirst("(csv|json)$", "parquet");
     Path target =
         csv.resolveSibling(DerivedFile.name(m.getHeader(FileHeaders.NAME, String.class), parquet));
-    String sha256 = writer.convert(csv, artifact, target);
+    String sha256 = summary ? writer.fromJson(csv, target) : writer.fromCsv(csv, artifact, target);
     Instant day = m.getHeader(FileHeaders.LOG_START, Instant.class);
     m.setHeader(FileHeaders.ARTIFACT, parquet);
     m.setHeader(FileHeaders.ARTIFACT_SHA256, sha256);
     m.setHeader(
         FileHeaders.PARTITION,
         partition(
-            m.getHeader(FileHeaders.KIND, String.class), team, day == null ? Instant.now() : day));
+            summary ? "summary" : m.getHeader(FileHeaders.KIND, String.class),
+            team,
+            day == null ? Instant.now() : day));
     m.setBody(target.toFile());
   }
 

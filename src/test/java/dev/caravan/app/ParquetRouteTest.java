@@ -58,6 +58,8 @@ class ParquetRouteTest {
         new AppHarness(tmp, null)
             .set("caravan.parquet.enabled", "true")
             .set("caravan.parquet.team", "1234")
+            .set("caravan.insight.enabled", "true")
+            .set("caravan.insight.report-interval", "3600000")
             .start()) {
       for (Path log : logs) {
         Files.copy(log, app.inbox.resolve(log.getFileName()));
@@ -72,7 +74,7 @@ class ParquetRouteTest {
 
       Map<String, String> parquetAt = new LinkedHashMap<>();
       for (DeliveryRow d : app.deliveries()) {
-        if (d.artifact().endsWith("parquet")) {
+        if (d.artifact().endsWith("parquet") && !d.artifact().equals("summary.parquet")) {
           parquetAt.put(d.remotePath(), d.artifact());
         }
       }
@@ -97,6 +99,15 @@ class ParquetRouteTest {
                 partition + "/" + base + (events ? ".v1.events.parquet" : ".v1.parquet"));
         assertThat(parquetAt).containsKey(app.archive.relativize(parquet).toString());
         rows += assertSameTable(csv, parquet, events ? EVENT_TYPES : DSLOG_TYPES);
+        if (!events) {
+          assertSummaryAsParquet(
+              app.archive.resolve(day + "/" + base + ".v1.summary.json"),
+              app.archive.resolve(
+                  partition.replace("kind=dslog", "kind=summary")
+                      + "/"
+                      + base
+                      + ".v1.summary.parquet"));
+        }
       }
       String today = partitionDay(Instant.now());
       Path wpiParquet =
@@ -112,6 +123,29 @@ class ParquetRouteTest {
       assertThat(assertSameTable(wpiCsv, wpiParquet, Map.of("timestamp_us", "BIGINT")))
           .isEqualTo(4);
       assertThat(rows).as("rows compared").isGreaterThan(90_000);
+    }
+  }
+
+  /** A log's summary as one Parquet row: its fields, nested ones too, equal to the JSON's. */
+  private static void assertSummaryAsParquet(Path json, Path parquet) throws Exception {
+    assertThat(parquet).exists();
+    var expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT to_json(p) FROM read_parquet('"
+                    + parquet
+                    + "', hive_partitioning = false) p")) {
+      assertThat(r.next()).isTrue();
+      var actual = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getString(1));
+      for (String field : List.of("file", "records", "enabled_s", "v_min", "energy_wh", "i_peak")) {
+        assertThat(actual.get(field))
+            .as("%s %s", parquet.getFileName(), field)
+            .isEqualTo(expected.get(field));
+      }
+      assertThat(actual.get("channel_energy_wh")).isEqualTo(expected.get("channel_energy_wh"));
+      assertThat(r.next()).isFalse();
     }
   }
 

@@ -25,11 +25,11 @@ import org.apache.commons.csv.CSVRecord;
  * Parquet is written under a temporary name, synced and renamed into place: nothing half-written
  * ever has the final name.
  */
-public final class CsvToParquet {
+public final class ParquetFiles {
 
   private final DuckDb db;
 
-  public CsvToParquet(DuckDb db) {
+  public ParquetFiles(DuckDb db) {
     this.db = db;
   }
 
@@ -39,29 +39,49 @@ public final class CsvToParquet {
    *
    * @throws ParquetException when DuckDB cannot read the CSV or write the Parquet
    */
-  public String convert(Path csv, String artifact, Path target) throws IOException {
-    List<String> columns = header(csv);
+  public String fromCsv(Path csv, String artifact, Path target) throws IOException {
+    StringJoiner types = new StringJoiner(", ", "{", "}");
+    for (String c : header(csv)) {
+      types.add(
+          DuckDb.literal(c) + ": " + DuckDb.literal(dev.caravan.csv.ColumnTypes.type(artifact, c)));
+    }
+    return write(
+        csv,
+        source ->
+            "read_csv("
+                + source
+                + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
+                + " columns = "
+                + types
+                + ")",
+        target);
+  }
+
+  /**
+   * Writes a log's summary ({@code NAME.v1.summary.json}) as a one-row Parquet, its nested values
+   * as structs and lists, as {@code target}; returns its SHA-256.
+   */
+  public String fromJson(Path json, Path target) throws IOException {
+    return write(json, source -> "read_json(" + source + ", format = 'unstructured')", target);
+  }
+
+  /**
+   * Runs {@code COPY (SELECT * FROM reader(source)) TO temp}, syncs and renames the Parquet into
+   * place.
+   */
+  private String write(Path input, java.util.function.UnaryOperator<String> reader, Path target)
+      throws IOException {
     String id = UUID.randomUUID().toString();
     // DuckDB reads a path as a glob ([, ?, * in a log's name): it is given a plain link instead;
     // both temporary names are swept from landing at start, should a kill -9 leave them
-    Path source = csv.resolveSibling("." + id + ".csv.tmp");
+    Path source = input.resolveSibling("." + id + ".in.tmp");
     Path temp = target.resolveSibling("." + id + ".parquet.tmp");
     try {
-      link(csv, source);
-      StringJoiner types = new StringJoiner(", ", "{", "}");
-      for (String c : columns) {
-        types.add(
-            DuckDb.literal(c)
-                + ": "
-                + DuckDb.literal(dev.caravan.csv.ColumnTypes.type(artifact, c)));
-      }
+      link(input, source);
       String sql =
-          "COPY (SELECT * FROM read_csv("
-              + DuckDb.literal(source.toAbsolutePath().toString())
-              + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
-              + " columns = "
-              + types
-              + ")) TO "
+          "COPY (SELECT * FROM "
+              + reader.apply(DuckDb.literal(source.toAbsolutePath().toString()))
+              + ") TO "
               + DuckDb.literal(temp.toAbsolutePath().toString())
               + " (FORMAT parquet, COMPRESSION zstd)";
       try (Connection c = db.connect();
@@ -69,7 +89,7 @@ public final class CsvToParquet {
         s.execute(sql);
       } catch (SQLException | LinkageError e) {
         throw new ParquetException(
-            "no Parquet made of " + csv.getFileName() + ": " + e.getMessage(), e);
+            "no Parquet made of " + input.getFileName() + ": " + e.getMessage(), e);
       }
       Durable.sync(temp);
       String sha256 = Sha256.of(temp);
@@ -98,11 +118,11 @@ public final class CsvToParquet {
         "no Parquet made of " + csv.getFileName() + ": the CSV is empty", null);
   }
 
-  private static void link(Path csv, Path link) throws IOException {
+  private static void link(Path file, Path link) throws IOException {
     try {
-      Files.createLink(link, csv);
+      Files.createLink(link, file);
     } catch (UnsupportedOperationException | IOException e) {
-      Files.copy(csv, link);
+      Files.copy(file, link);
     }
   }
 }
