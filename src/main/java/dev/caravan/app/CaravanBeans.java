@@ -193,7 +193,8 @@ public class CaravanBeans implements CamelConfiguration {
             new dev.caravan.parquet.ParquetFiles(duckDb),
             ledger,
             property(context, "caravan.parquet.team")));
-    registry.bind("readings", readings(context, ledger, data, duckDb));
+    dev.caravan.readings.ReadingsSteps readings = readings(context, ledger, data, duckDb);
+    registry.bind("readings", readings);
     registry.bind(
         "kafka",
         new dev.caravan.kafka.KafkaDestination(
@@ -230,7 +231,7 @@ public class CaravanBeans implements CamelConfiguration {
         Boolean.parseBoolean(property(context, "caravan.drive.enabled"))
             ? bindDrive(context, ledger, data.resolve("landing"))
             : null;
-    bindMetrics(context, ledger, outcome, drive, insight);
+    bindMetrics(context, ledger, outcome, drive, insight, readings);
     // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
     // every file of a big inbox; the ledger stays the judge of what is new
     registry.bind(
@@ -335,7 +336,8 @@ public class CaravanBeans implements CamelConfiguration {
       Ledger ledger,
       FileOutcome outcome,
       DriveIntake drive,
-      dev.caravan.insight.InsightSteps insight) {
+      dev.caravan.insight.InsightSteps insight,
+      dev.caravan.readings.ReadingsSteps readings) {
     String sourceQuiet = property(context, "caravan.watchdog.source-quiet");
     String destinationQuiet = property(context, "caravan.watchdog.destination-quiet");
     dev.caravan.observe.Watchdog watchdog =
@@ -368,7 +370,7 @@ public class CaravanBeans implements CamelConfiguration {
               return polls;
             },
             watchdog,
-            () -> liveFigures(outcome, insight));
+            () -> liveFigures(outcome, insight, readings));
     context.getRegistry().bind("caravanMetrics", metrics);
     try {
       context.addStartupListener(
@@ -422,7 +424,9 @@ public class CaravanBeans implements CamelConfiguration {
 
   /** Figures kept in memory: the intakes' gates, the batteries' flags. */
   private static List<LedgerFigures.Figure> liveFigures(
-      FileOutcome outcome, dev.caravan.insight.InsightSteps insight) {
+      FileOutcome outcome,
+      dev.caravan.insight.InsightSteps insight,
+      dev.caravan.readings.ReadingsSteps readings) {
     List<LedgerFigures.Figure> figures = new java.util.ArrayList<>();
     for (IntakeGate gate : outcome.gates()) {
       gate.figures()
@@ -438,6 +442,13 @@ public class CaravanBeans implements CamelConfiguration {
                 figures.add(
                     new LedgerFigures.Figure(
                         "caravan.battery.flagged", List.of("battery", battery), value)));
+    // readings kept and refused since the start, and the window files written
+    figures.add(
+        new LedgerFigures.Figure("caravan.readings.accepted", List.of(), readings.accepted()));
+    figures.add(
+        new LedgerFigures.Figure("caravan.readings.rejected", List.of(), readings.rejected()));
+    figures.add(
+        new LedgerFigures.Figure("caravan.readings.windows", List.of(), readings.windows()));
     return figures;
   }
 

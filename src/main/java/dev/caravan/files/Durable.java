@@ -21,6 +21,24 @@ public final class Durable {
     syncFolder(file.getParent());
   }
 
+  /**
+   * A finished temporary file into place: synced, renamed over {@code target} (atomically where the
+   * file system can), and the rename made durable. Readers see the old file or the whole new one.
+   */
+  public static void publish(Path temp, Path target) throws IOException {
+    sync(temp);
+    try {
+      java.nio.file.Files.move(
+          temp,
+          target,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncFolder(target.getParent());
+  }
+
   /** Makes a rename in {@code folder} durable (the folder's entry); a no-op where not supported. */
   public static void syncFolder(Path folder) {
     try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {

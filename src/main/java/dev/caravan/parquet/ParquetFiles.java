@@ -5,10 +5,8 @@ import dev.caravan.files.Sha256;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -91,15 +89,8 @@ public final class ParquetFiles {
         throw new ParquetException(
             "no Parquet made of " + input.getFileName() + ": " + e.getMessage(), e);
       }
-      Durable.sync(temp);
       String sha256 = Sha256.of(temp);
-      try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Durable.syncFolder(target.getParent());
+      Durable.publish(temp, target);
       return sha256;
     } finally {
       Files.deleteIfExists(source);

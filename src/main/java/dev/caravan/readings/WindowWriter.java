@@ -5,10 +5,8 @@ import dev.caravan.files.Layout;
 import dev.caravan.parquet.DuckDb;
 import dev.caravan.parquet.ParquetException;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -121,14 +119,7 @@ public final class WindowWriter {
           "no Parquet made of " + target.getFileName() + ": " + e.getMessage(), e);
     }
     try {
-      Durable.sync(temp);
-      try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Durable.syncFolder(target.getParent());
+      Durable.publish(temp, target);
     } finally {
       Files.deleteIfExists(temp);
     }

@@ -47,7 +47,8 @@ class ReadingsRouteTest {
         .set("caravan.console.token", TOKEN)
         .set("caravan.readings.enabled", "true")
         .set("caravan.readings.interval", "200")
-        .set("caravan.readings.grace", "PT1S");
+        .set("caravan.readings.grace", "PT1S")
+        .set("caravan.metrics.refresh", "200");
   }
 
   HttpResponse<String> post(String body, String token) throws Exception {
@@ -182,6 +183,26 @@ class ReadingsRouteTest {
           .filteredOn(f -> f.source().equals("readings"))
           .hasSize(4)
           .allMatch(f -> f.state().equals("DONE"));
+      // the operator's figures: readings kept and refused since the start, windows written
+      AppHarness.await(
+          Duration.ofSeconds(30),
+          "the readings' metrics",
+          () -> {
+            try {
+              String metrics =
+                  http.send(
+                          HttpRequest.newBuilder(
+                                  URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body();
+              return metrics.contains("caravan_readings_accepted 5.0")
+                  && metrics.contains("caravan_readings_rejected 4.0")
+                  && metrics.contains("caravan_readings_windows 4.0");
+            } catch (Exception e) {
+              return false;
+            }
+          });
     }
   }
 
