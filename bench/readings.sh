@@ -76,7 +76,7 @@ post(bodies)
 wall = time.time() - start
 print("acknowledged: %d readings in %.2f s, %.0f readings/s (%d batches refused)" % (n, wall, n / wall, len(failed)))
 PY
-python3 load.py "$n" "$clients" "$batch" "$port" > load.out &
+/usr/bin/time -o client.time -f "%U %S" python3 load.py "$n" "$clients" "$batch" "$port" > load.out &
 load=$!
 until grep -q "warmed up" load.out; do sleep 0.2; done
 before=$(cpu_of "$pid")
@@ -84,6 +84,8 @@ threads_of "$pid" > threads.before
 touch go
 wait $load
 grep -v "warmed up" load.out
+read -r cu cs < client.time
+echo "the clients' CPU (python, warm-up and making the bodies included): $(echo "$cu + $cs" | bc) s"
 acked=$(cpu_of "$pid")
 threads_of "$pid" > threads.after
 echo "where the app's CPU went while posting (threads, CPU s):"
