@@ -83,7 +83,10 @@ public class CaravanBeans implements CamelConfiguration {
     leaderElection(context, ledger, member, new TakeOver(ledger, landing));
     registry.bind(
         "decoder",
-        new DecodeSteps(ledger, Integer.parseInt(property(context, "caravan.decode.chunk"))));
+        new DecodeSteps(
+            ledger,
+            Integer.parseInt(property(context, "caravan.decode.chunk")),
+            dev.caravan.insight.WpilogPower.Names.from(k -> property(context, k))));
     DeliveryQueue queue =
         new DeliveryQueue(
             ledger,

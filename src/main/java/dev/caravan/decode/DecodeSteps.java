@@ -60,6 +60,7 @@ public final class DecodeSteps {
 
   private final Ledger ledger;
   private final int chunk;
+  private final dev.caravan.insight.WpilogPower.Names wpilogPower;
 
   /** Each filter text compiled once, the first time a route uses it. */
   private final Map<String, Predicate> filters = new ConcurrentHashMap<>();
@@ -67,14 +68,22 @@ public final class DecodeSteps {
   /**
    * @param chunk records (or events) per exchange of the split ({@code caravan.decode.chunk})
    */
-  public DecodeSteps(Ledger ledger, int chunk) {
+  public DecodeSteps(Ledger ledger, int chunk, dev.caravan.insight.WpilogPower.Names wpilogPower) {
     this.ledger = ledger;
     this.chunk = chunk;
+    this.wpilogPower = wpilogPower;
   }
 
-  /** One log being decoded: its reader, the CSV file and the writer of its rows. */
+  /**
+   * One log being decoded: its reader, the CSV file and the writer of its rows; {@code power}
+   * follows a {@code .wpilog}'s power for the insight (null for the others).
+   */
   private record Decoding<T>(
-      LogReader<T> reader, DerivedFile file, RowWriter<T> writer, String artifact) {}
+      LogReader<T> reader,
+      DerivedFile file,
+      RowWriter<T> writer,
+      String artifact,
+      dev.caravan.insight.WpilogPower power) {}
 
   /**
    * The records of the landed {@code .dslog} in the body, in chunks, for a streaming split. Each
@@ -88,7 +97,7 @@ public final class DecodeSteps {
     exchange.setProperty(FileHeaders.TALLY, tally);
     DerivedFile file = derived(exchange, "csv", reader);
     DslogCsvWriter writer = new DslogCsvWriter(file.stream(), name(exchange), columns);
-    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "csv"));
+    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "csv", null));
     return chunks(reader, tally::accept);
   }
 
@@ -99,18 +108,22 @@ public final class DecodeSteps {
     EventsCsvWriter writer =
         new EventsCsvWriter(
             new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8), name(exchange), false);
-    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "events.csv"));
+    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "events.csv", null));
     return chunks(reader, e -> {});
   }
 
-  /** The data records of the landed {@code .wpilog} in the body, in chunks. */
+  /**
+   * The data records of the landed {@code .wpilog} in the body, in chunks; its power and modes are
+   * followed on the way for the insight ({@link dev.caravan.insight.WpilogPower}).
+   */
   public Iterator<List<WpilogRecord>> openWpilog(Exchange exchange) throws IOException {
     WpilogReader reader = WpilogReader.open(landed(exchange).toPath());
     DerivedFile file = derived(exchange, "wpilog.csv", reader);
     WpilogCsvWriter writer =
         new WpilogCsvWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8));
-    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "wpilog.csv"));
-    return chunks(reader, w -> {});
+    dev.caravan.insight.WpilogPower power = new dev.caravan.insight.WpilogPower(wpilogPower);
+    exchange.setProperty(DECODING, new Decoding<>(reader, file, writer, "wpilog.csv", power));
+    return chunks(reader, power);
   }
 
   /**
@@ -179,6 +192,13 @@ public final class DecodeSteps {
               + "; the complete part was decoded and delivered");
     }
     m.setHeader("CaravanDecoded", detail);
+    if (decoding.power() != null) {
+      // a .wpilog with the power entries gets a summary too; one without, none
+      PowerTally tally = decoding.power().finish();
+      if (tally != null) {
+        exchange.setProperty(FileHeaders.TALLY, tally);
+      }
+    }
     m.setHeader(FileHeaders.ARTIFACT, decoding.artifact());
     m.setHeader(FileHeaders.ARTIFACT_SHA256, decoding.file().sha256());
     m.setBody(done.toFile());

@@ -83,20 +83,50 @@ public final class PowerTally {
 
   /** Tallies one record. */
   public void accept(DslogRecord r) {
+    sample(
+        r.robotAuto(),
+        r.robotTeleop(),
+        r.robotDisabled(),
+        r.voltageRaw(),
+        r.brownout(),
+        r.channelCount(),
+        r::currentSixteenths);
+    tripCounts[r.tripRaw()]++;
+    tripSum += r.tripRaw();
+    lossPctSum += r.packetLossPct();
+    canMaxRaw = Math.max(canMaxRaw, r.canRaw());
+    cpuMaxRaw = Math.max(cpuMaxRaw, r.cpuRaw());
+  }
+
+  /**
+   * Tallies one 20 ms sample of the robot's power: its modes, the battery's raw voltage (volts ×
+   * 256, {@link DslogRecord#VOLTAGE_MISSING} for none), the brownout flag and each PD channel's
+   * current in sixteenths of an ampere. A {@code .dslog} record is one; a {@code .wpilog} gives its
+   * values every 20 ms (its link figures, trip time, loss, CAN and CPU, are not in it and stay
+   * unknown).
+   */
+  public void sample(
+      boolean robotAuto,
+      boolean robotTeleop,
+      boolean robotDisabled,
+      int voltageRaw,
+      boolean brownout,
+      int channels,
+      java.util.function.IntUnaryOperator currentSixteenths) {
     if (voltCounts == null) {
       voltCounts = new long[MAX_VALID_RAW + 1];
       tripCounts = new long[256];
     }
     records++;
-    boolean isEnabled = (r.robotAuto() || r.robotTeleop()) && !r.robotDisabled();
-    int v = r.voltageRaw();
+    boolean isEnabled = (robotAuto || robotTeleop) && !robotDisabled;
+    int v = voltageRaw;
     boolean validVolts = v != DslogRecord.VOLTAGE_MISSING && v > 0 && v <= MAX_VALID_RAW;
     if (isEnabled) {
       enabled++;
-      if (r.robotAuto()) {
+      if (robotAuto) {
         auto++;
       }
-      if (r.robotTeleop()) {
+      if (robotTeleop) {
         teleop++;
       }
       if (validVolts) {
@@ -107,14 +137,13 @@ public final class PowerTally {
         }
       }
     }
-    if (r.brownout()) {
+    if (brownout) {
       brownoutRecords++;
       if (!inBrownout) {
         brownoutEvents++;
       }
     }
-    inBrownout = r.brownout();
-    int channels = r.channelCount();
+    inBrownout = brownout;
     if (channels > 0) {
       if (channels > channelCharge.length) {
         channelCharge = Arrays.copyOf(channelCharge, channels);
@@ -122,7 +151,7 @@ public final class PowerTally {
       }
       int total = 0;
       for (int ch = 0; ch < channels; ch++) {
-        int c = r.currentSixteenths(ch);
+        int c = currentSixteenths.applyAsInt(ch);
         total += c;
         channelCharge[ch] += c;
         if (validVolts) {
@@ -141,11 +170,6 @@ public final class PowerTally {
         fitXMax = Math.max(fitXMax, total);
       }
     }
-    tripCounts[r.tripRaw()]++;
-    tripSum += r.tripRaw();
-    lossPctSum += r.packetLossPct();
-    canMaxRaw = Math.max(canMaxRaw, r.canRaw());
-    cpuMaxRaw = Math.max(cpuMaxRaw, r.cpuRaw());
   }
 
   /** Folds the streaming counters into the kept form (call once the records are done). */
@@ -330,8 +354,20 @@ public final class PowerTally {
     return sixteenths / 16.0 * PERIOD_S / 3600.0;
   }
 
+  /** Records with link figures (trip time, loss): every {@code .dslog} record, no wpilog sample. */
+  private long linkRecords() {
+    long n = trip.values().stream().mapToLong(Long::longValue).sum();
+    if (tripCounts != null) {
+      for (long c : tripCounts) {
+        n += c;
+      }
+    }
+    return n;
+  }
+
   public Double tripMsMean() {
-    return records == 0 ? null : tripSum / 2.0 / records;
+    long n = linkRecords();
+    return n == 0 ? null : tripSum / 2.0 / n;
   }
 
   public Double tripMsP95() {
@@ -341,7 +377,8 @@ public final class PowerTally {
   }
 
   public Double lossPctMean() {
-    return records == 0 ? null : (double) lossPctSum / records;
+    long n = linkRecords();
+    return n == 0 ? null : (double) lossPctSum / n;
   }
 
   public Double canPctMax() {
