@@ -164,7 +164,14 @@ public final class ConvertCommand implements Callable<Integer> {
                 Files.createTempDirectory("caravan-duckdb"))
             : null;
     try {
-      return convertAll(report, problems, jobs, chosen, insight, duckDb);
+      return convertAll(
+          report,
+          problems,
+          jobs,
+          chosen,
+          insight,
+          insight == null ? null : dev.caravan.insight.WpilogPower.Names.from(settings::get),
+          duckDb);
     } finally {
       if (duckDb != null) {
         duckDb.stop();
@@ -179,6 +186,7 @@ public final class ConvertCommand implements Callable<Integer> {
       List<Job> jobs,
       List<String> chosen,
       InsightSettings insight,
+      dev.caravan.insight.WpilogPower.Names wpilogPower,
       DuckDb duckDb)
       throws IOException {
     LogConverter converter =
@@ -189,7 +197,8 @@ public final class ConvertCommand implements Callable<Integer> {
             splitMessages,
             insight != null,
             insight == null ? null : insight.batteryPattern(),
-            chosen);
+            chosen,
+            wpilogPower);
     // what each events file converted here says of its match (NAME.dsevents sorts before
     // NAME.dslog, so a log finds its own events file's here, read in that file's own pass)
     Map<Path, MatchInfo> matches = new HashMap<>();
@@ -275,7 +284,7 @@ public final class ConvertCommand implements Callable<Integer> {
       Job job, ConversionResult r, InsightSettings insight, Map<Path, MatchInfo> matches)
       throws IOException {
     String name = job.input().getFileName().toString();
-    String base = name.substring(0, name.length() - LogKind.DSLOG.extension().length());
+    String base = name.substring(0, name.length() - job.kind().extension().length());
     Path events = job.input().resolveSibling(base + ".dsevents").toAbsolutePath().normalize();
     MatchInfo match = matches.get(events);
     if (match == null) {

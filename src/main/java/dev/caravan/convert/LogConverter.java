@@ -48,6 +48,7 @@ public final class LogConverter {
   private final boolean splitMessages;
   private final java.util.regex.Pattern battery;
   private final boolean insight;
+  private final dev.caravan.insight.WpilogPower.Names wpilogPower;
   private final List<String> columns;
 
   /**
@@ -74,6 +75,23 @@ public final class LogConverter {
       boolean insight,
       java.util.regex.Pattern battery,
       List<String> columns) {
+    this(recordFilter, eventFilter, wpilogFilter, splitMessages, insight, battery, columns, null);
+  }
+
+  /**
+   * The same, and with {@code insight}, a {@code .wpilog}'s summary from the entries {@code
+   * wpilogPower} names (null: none).
+   */
+  public LogConverter(
+      Predicate<DslogRecord> recordFilter,
+      Predicate<DsEvent> eventFilter,
+      Predicate<WpilogRecord> wpilogFilter,
+      boolean splitMessages,
+      boolean insight,
+      java.util.regex.Pattern battery,
+      List<String> columns,
+      dev.caravan.insight.WpilogPower.Names wpilogPower) {
+    this.wpilogPower = wpilogPower;
     this.recordFilter = recordFilter;
     this.eventFilter = eventFilter;
     this.wpilogFilter = wpilogFilter;
@@ -178,7 +196,20 @@ public final class LogConverter {
   private ConversionResult convertWpilog(WpilogReader reader, Run run, OutputStream out)
       throws IOException {
     Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    return pass(run, reader, new WpilogCsvWriter(text), wpilogFilter, w -> {}, () -> 0, () -> null);
+    // the insight from the power entries, in the same pass over every data record
+    dev.caravan.insight.WpilogPower power =
+        insight && wpilogPower != null ? new dev.caravan.insight.WpilogPower(wpilogPower) : null;
+    return pass(
+        run,
+        reader,
+        new WpilogCsvWriter(text),
+        wpilogFilter,
+        power == null ? w -> {} : power,
+        () -> 0,
+        () -> {
+          PowerTally tally = power == null ? null : power.finish();
+          return tally == null ? null : new ConversionResult.Insight(null, tally, null);
+        });
   }
 
   private ConversionResult convertDslog(DslogReader reader, Run run, OutputStream out)

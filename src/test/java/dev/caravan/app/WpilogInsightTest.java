@@ -81,6 +81,27 @@ class WpilogInsightTest {
   }
 
   @Test
+  void convertSummarizesAWpilogLikeTheRouteApplication() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.write(in.resolve("robot.wpilog"), log());
+    Files.write(
+        in.resolve("other.wpilog"),
+        new WpilogWriter("").start(1, "/Drive/Pose", "string", "", 0).string(1, 10, "y").bytes());
+    Path out = tmp.resolve("out");
+    assertThat(
+            dev.caravan.cli.CaravanCommand.execute(
+                "convert", in.toString(), "--out", out.toString(), "-q"))
+        .isZero();
+    assertThat(out.resolve("other.summary.json")).doesNotExist();
+    JsonNode s = new ObjectMapper().readTree(out.resolve("robot.summary.json").toFile());
+    assertThat(s.get("file").asText()).isEqualTo("robot.wpilog");
+    assertThat(s.get("records").asLong()).isEqualTo(1501);
+    assertThat(s.get("v_min").asDouble()).isEqualTo(6.5);
+    assertThat(s.get("i_peak").asDouble()).isEqualTo(150.0);
+    assertThat(s.get("brownout_events").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void aWpilogWithThePowerEntriesGetsTheSummaryOfItsSamples() throws Exception {
     // the definitions, sample by sample: every 20 ms from the first record to the last, each
     // entry's
