@@ -52,7 +52,8 @@ public class SummaryBenchmark {
           false,
           true,
           Pattern.compile("B(?:AT-\\d{4}-\\d{3}|attery ID:\\s*([^\\s<]+))"),
-          dev.caravan.csv.DslogCsvWriter.COLUMNS);
+          dev.caravan.csv.DslogCsvWriter.COLUMNS,
+          null);
 
   @Benchmark
   public void csvOnly(Blackhole bh) throws IOException {

@@ -58,7 +58,15 @@ public final class LogConverter {
    */
   public LogConverter(
       Predicate<DslogRecord> recordFilter, Predicate<DsEvent> eventFilter, boolean splitMessages) {
-    this(recordFilter, eventFilter, w -> true, splitMessages, false, null, DslogCsvWriter.COLUMNS);
+    this(
+        recordFilter,
+        eventFilter,
+        w -> true,
+        splitMessages,
+        false,
+        null,
+        DslogCsvWriter.COLUMNS,
+        null);
   }
 
   /**
@@ -66,21 +74,8 @@ public final class LogConverter {
    *     (with the {@code battery} pattern), in the same pass
    * @param wpilogFilter which data records of a {@code .wpilog} become rows
    * @param columns the columns of a {@code .dslog}'s CSV ({@link DslogCsvWriter#columns(String)})
-   */
-  public LogConverter(
-      Predicate<DslogRecord> recordFilter,
-      Predicate<DsEvent> eventFilter,
-      Predicate<WpilogRecord> wpilogFilter,
-      boolean splitMessages,
-      boolean insight,
-      java.util.regex.Pattern battery,
-      List<String> columns) {
-    this(recordFilter, eventFilter, wpilogFilter, splitMessages, insight, battery, columns, null);
-  }
-
-  /**
-   * The same, and with {@code insight}, a {@code .wpilog}'s summary from the entries {@code
-   * wpilogPower} names (null: none).
+   * @param wpilogPower with {@code insight}, the entries a {@code .wpilog}'s summary is made from
+   *     (null: no summary of a {@code .wpilog})
    */
   public LogConverter(
       Predicate<DslogRecord> recordFilter,
