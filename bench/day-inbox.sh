@@ -21,21 +21,7 @@ jar=$(pwd)/target/caravan.jar
 work=$(mktemp -d)
 pid=
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; cp "$work/app/app.log" /tmp/day-inbox-last.log 2>/dev/null; cp "$work"/app/*.jfr /tmp/ 2>/dev/null || true; rm -rf "$work"' EXIT
-python3 - "$work/day" "$copies" samples/orangelight_DSLOG-Reader <<'PY'
-import os, struct, sys
-out, copies, src = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-os.makedirs(out)
-for name in sorted(os.listdir(src)):
-    if not name.endswith((".dslog", ".dsevents")):
-        continue
-    data = open(os.path.join(src, name), "rb").read()
-    seconds = struct.unpack(">q", data[4:12])[0]  # LabVIEW seconds after the 4-byte version
-    base, ext = os.path.splitext(name)
-    for i in range(copies):
-        b = bytearray(data)
-        b[4:12] = struct.pack(">q", seconds + 86400 * i)
-        open(os.path.join(out, f"{base} d{i:02d}{ext}"), "wb").write(b)
-PY
+python3 bench/day-set.py "$work/day" "$copies" samples/orangelight_DSLOG-Reader
 files=$(find "$work/day" -type f | wc -l)
 echo "day set: $files files, $(du -sb "$work/day" | cut -f1) bytes; $("$java" -version 2>&1 | head -1), JAVA_OPTS=$JAVA_OPTS"
 ticks=$(getconf CLK_TCK)

@@ -15,21 +15,7 @@ java=${JAVA:-java}
 jar=$(pwd)/target/caravan.jar
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$work/day" "$copies" samples/orangelight_DSLOG-Reader <<'PY'
-import os, struct, sys
-out, copies, src = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-os.makedirs(out)
-for name in sorted(os.listdir(src)):
-    if not name.endswith((".dslog", ".dsevents")):
-        continue
-    data = open(os.path.join(src, name), "rb").read()
-    seconds = struct.unpack(">q", data[4:12])[0]
-    base, ext = os.path.splitext(name)
-    for i in range(copies):
-        b = bytearray(data)
-        b[4:12] = struct.pack(">q", seconds + 86400 * i)
-        open(os.path.join(out, f"{base} d{i:02d}{ext}"), "wb").write(b)
-PY
+python3 bench/day-set.py "$work/day" "$copies" samples/orangelight_DSLOG-Reader
 echo "day set: $(find "$work/day" -type f | wc -l) files, $(du -sb "$work/day" | cut -f1) bytes; $("$java" -version 2>&1 | head -1), JAVA_OPTS=$JAVA_OPTS"
 run() { # label, the output files counted, convert's extra arguments
   rm -rf "$work/out"

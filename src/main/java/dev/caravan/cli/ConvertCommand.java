@@ -189,6 +189,7 @@ public final class ConvertCommand implements Callable<Integer> {
       dev.caravan.insight.WpilogPower.Names wpilogPower,
       DuckDb duckDb)
       throws IOException {
+    ParquetFiles parquetFiles = duckDb == null ? null : new ParquetFiles(duckDb);
     LogConverter converter =
         new LogConverter(
             r -> inTime(r.relativeNanos()) && inMode(r),
@@ -229,8 +230,8 @@ public final class ConvertCommand implements Callable<Integer> {
         if (r.insight() != null && r.insight().tally() != null && r.output() != null) {
           writeSummary(job, r, insight, matches);
         }
-        if (duckDb != null && r.output() != null) {
-          r = withParquet(job, r, new ParquetFiles(duckDb));
+        if (parquetFiles != null && r.output() != null) {
+          r = withParquet(job, r, parquetFiles);
         }
       }
       records += r.items();
@@ -259,17 +260,11 @@ public final class ConvertCommand implements Callable<Integer> {
   /** NAME.parquet beside NAME.csv; a Parquet that cannot be made fails the file. */
   private static ConversionResult withParquet(Job job, ConversionResult r, ParquetFiles writer)
       throws IOException {
-    String artifact =
-        switch (job.kind()) {
-          case DSLOG -> "csv";
-          case DSEVENTS -> "events.csv";
-          case WPILOG -> "wpilog.csv";
-        };
     Path csv = r.output();
     String name = csv.getFileName().toString();
     Path target = csv.resolveSibling(name.substring(0, name.length() - 3) + "parquet");
     try {
-      writer.fromCsv(csv, artifact, target);
+      writer.fromCsv(csv, job.kind().csvArtifact(), target);
       return r;
     } catch (ParquetException e) {
       return r.withError(e.getMessage());

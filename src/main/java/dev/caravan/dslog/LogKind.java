@@ -37,6 +37,14 @@ public enum LogKind {
   }
 
   /**
+   * What the CSV of this kind is called as an artifact (in the ledger, and for its column types):
+   * {@code csv}, {@code events.csv}, {@code wpilog.csv}.
+   */
+  public String csvArtifact() {
+    return csvSuffix.substring(1);
+  }
+
+  /**
    * {@code NAME.dslog} → {@code NAME.csv}, {@code NAME.dsevents} → {@code NAME.events.csv}, {@code
    * NAME.wpilog} → {@code NAME.wpilog.csv}.
    */

@@ -26,7 +26,17 @@ public final class Durable {
    * file system can), and the rename made durable. Readers see the old file or the whole new one.
    */
   public static void publish(Path temp, Path target) throws IOException {
-    sync(temp);
+    try (FileChannel f = FileChannel.open(temp, StandardOpenOption.READ)) {
+      f.force(true);
+    }
+    moveIntoPlace(temp, target);
+  }
+
+  /**
+   * A temporary file already synced, renamed over {@code target} (atomically where the file system
+   * can), and the rename made durable.
+   */
+  public static void moveIntoPlace(Path temp, Path target) throws IOException {
     try {
       java.nio.file.Files.move(
           temp,

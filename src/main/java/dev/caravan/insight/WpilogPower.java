@@ -4,7 +4,6 @@ import dev.caravan.dslog.DslogRecord;
 import dev.caravan.dslog.WpilogRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +136,7 @@ public final class WpilogPower implements Consumer<WpilogRecord> {
                   ? (int) Math.max(0, Math.min(Short.MAX_VALUE, Math.round(x * 16)))
                   : 0;
         }
-        currents = Arrays.equals(next, currents) ? currents : next;
+        currents = next;
       }
     }
   }

@@ -59,18 +59,21 @@ public final class KafkaDestination {
     Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
     Message m = exchange.getMessage();
     String topic = topic(d.artifact());
-    m.setHeader(KafkaConstants.KEY, logName(d));
+    FileRow file = ledger.file(d.fileId()).orElse(null);
+    // the raw log's name (NAME.v1.csv is a derived file of NAME.dslog): a log's messages share a
+    // key
+    String log = file == null ? d.name() : file.name();
+    m.setHeader(KafkaConstants.KEY, log);
     m.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
     Iterator<List<String>> messages;
     if (topic == null) {
       messages = List.<List<String>>of().iterator();
     } else if (d.artifact().equals("raw")) {
-      messages = List.of(List.of(lifecycle(d))).iterator();
+      messages = List.of(List.of(lifecycle(d, file))).iterator();
     } else if (d.artifact().equals("summary.json")) {
       messages = List.of(List.of(Files.readString(d.local()))).iterator();
     } else {
-      KafkaMessages rows =
-          new KafkaMessages(d.local(), d.artifact(), logName(d), d.fileId(), chunk);
+      KafkaMessages rows = new KafkaMessages(d.local(), d.artifact(), log, d.fileId(), chunk);
       exchange.setProperty(MESSAGES, rows);
       messages = rows;
     }
@@ -106,12 +109,11 @@ public final class KafkaDestination {
     };
   }
 
-  private String lifecycle(Delivery d) throws IOException {
+  private static String lifecycle(Delivery d, FileRow f) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("event", "taken");
     m.put("file_id", d.fileId());
     m.put("name", d.name());
-    FileRow f = ledger.file(d.fileId()).orElse(null);
     if (f != null) {
       m.put("source", f.source());
       m.put("source_path", f.sourcePath());
@@ -121,10 +123,5 @@ public final class KafkaDestination {
     m.put("size", d.size());
     m.put("log_start", d.logStart() == null ? null : d.logStart().toString());
     return JSON.writeValueAsString(m);
-  }
-
-  /** The raw log's name (NAME.v1.csv → the ledger's name of the file). */
-  private String logName(Delivery d) {
-    return ledger.file(d.fileId()).map(FileRow::name).orElse(d.name());
   }
 }

@@ -44,13 +44,15 @@ public final class ParquetSteps {
    */
   public void write(Exchange exchange) throws IOException, InvalidPayloadException {
     Message m = exchange.getMessage();
-    Path csv = m.getMandatoryBody(File.class).toPath();
+    Path input = m.getMandatoryBody(File.class).toPath();
     String artifact = m.getHeader(FileHeaders.ARTIFACT, String.class);
     boolean summary = artifact.equals("summary.json");
     String parquet = artifact.replaceFirst("(csv|json)$", "parquet");
     Path target =
-        csv.resolveSibling(DerivedFile.name(m.getHeader(FileHeaders.NAME, String.class), parquet));
-    String sha256 = summary ? writer.fromJson(csv, target) : writer.fromCsv(csv, artifact, target);
+        input.resolveSibling(
+            DerivedFile.name(m.getHeader(FileHeaders.NAME, String.class), parquet));
+    String sha256 =
+        summary ? writer.fromJson(input, target) : writer.fromCsv(input, artifact, target);
     Instant day = m.getHeader(FileHeaders.LOG_START, Instant.class);
     m.setHeader(FileHeaders.ARTIFACT, parquet);
     m.setHeader(FileHeaders.ARTIFACT_SHA256, sha256);
@@ -73,9 +75,17 @@ public final class ParquetSteps {
 
   /** {@code kind=KIND/team=TEAM/year=YYYY/month=MM/day=DD}, the day in UTC. */
   public static String partition(String kind, String team, Instant at) {
+    return "kind=" + kind + "/team=" + team + "/" + day(at);
+  }
+
+  /** {@code year=YYYY/month=MM/day=DD}: the Hive partition of a UTC day. */
+  public static String day(Instant at) {
     ZonedDateTime d = at.atZone(ZoneOffset.UTC);
     return String.format(
-        "kind=%s/team=%s/year=%04d/month=%02d/day=%02d",
-        kind, team, d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+        java.util.Locale.ROOT,
+        "year=%04d/month=%02d/day=%02d",
+        d.getYear(),
+        d.getMonthValue(),
+        d.getDayOfMonth());
   }
 }

@@ -119,12 +119,17 @@ public final class ReadingSpool {
     }
     Map<String, Integer> parts = new TreeMap<>();
     List<Path> open = new ArrayList<>();
+    List<Sealed> sealed = new ArrayList<>();
     try (var files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         String name = f.getFileName().toString();
         Matcher p = PART.matcher(name);
         if (p.matches()) {
-          parts.merge(p.group(1) + "-" + p.group(2), Integer.parseInt(p.group(3)), Math::max);
+          int part = Integer.parseInt(p.group(3));
+          parts.merge(p.group(1) + "-" + p.group(2), part, Math::max);
+          if (p.group(4).equals("sealed")) {
+            sealed.add(new Sealed(Long.parseLong(p.group(1)), part, f)); // by an earlier run
+          }
         } else if (OPEN.matcher(name).matches()) {
           open.add(f);
         }
@@ -138,23 +143,15 @@ public final class ReadingSpool {
       if (Instant.ofEpochSecond(start + windowS).plus(grace).isBefore(now)) {
         String key = m.group(1) + "-" + m.group(2);
         int part = parts.merge(key, 1, Integer::sum);
-        Files.move(
-            f, dir.resolve("w" + key + ".p" + part + ".sealed"), StandardCopyOption.ATOMIC_MOVE);
+        Path to = dir.resolve("w" + key + ".p" + part + ".sealed");
+        Files.move(f, to, StandardCopyOption.ATOMIC_MOVE);
+        sealed.add(new Sealed(start, part, to));
         checked.remove(f);
         moved = true;
       }
     }
     if (moved) {
       Durable.syncFolder(dir);
-    }
-    List<Sealed> sealed = new ArrayList<>();
-    try (var files = Files.newDirectoryStream(dir, "*.sealed")) {
-      for (Path f : files) {
-        Matcher p = PART.matcher(f.getFileName().toString());
-        if (p.matches()) {
-          sealed.add(new Sealed(Long.parseLong(p.group(1)), Integer.parseInt(p.group(3)), f));
-        }
-      }
     }
     sealed.sort(
         java.util.Comparator.comparingLong(Sealed::windowStartS)

@@ -51,10 +51,10 @@ public final class ReadingsParser {
     List<Reading> good = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     if (root.isObject()) {
-      one(root, 0, good, problems);
+      one(root, "reading 0", good, problems);
     } else if (root.isArray()) {
       for (int i = 0; i < root.size(); i++) {
-        one(root.get(i), i, good, problems);
+        one(root.get(i), "reading " + i, good, problems);
       }
     } else {
       problems.add("not a JSON array of readings (nor one reading): " + root.getNodeType());
@@ -83,13 +83,12 @@ public final class ReadingsParser {
         continue;
       }
       try {
-        one(JSON.readTree(lines[i]), i + 1, good, problems);
+        one(JSON.readTree(lines[i]), "line " + (i + 1), good, problems);
       } catch (JsonProcessingException e) {
         problems.add("line " + (i + 1) + ": not JSON: " + e.getOriginalMessage());
       }
     }
-    return new Batch(
-        good, problems.stream().map(p -> p.replaceFirst("^reading ", "line ")).toList());
+    return new Batch(good, problems);
   }
 
   private void csv(String text, List<Reading> good, List<String> problems) {
@@ -123,20 +122,16 @@ public final class ReadingsParser {
             }
           }
         }
-        int before = problems.size();
-        one(node, (int) parser.getCurrentLineNumber(), good, problems);
-        for (int i = before; i < problems.size(); i++) {
-          problems.set(i, problems.get(i).replaceFirst("^reading ", "line "));
-        }
+        one(node, "line " + parser.getCurrentLineNumber(), good, problems);
       }
     } catch (java.io.IOException | IllegalArgumentException | IllegalStateException e) {
       problems.add("not CSV: " + e.getMessage());
     }
   }
 
-  /** One reading, as a JSON object; {@code index} names it in a problem. */
-  public void one(JsonNode node, int index, List<Reading> good, List<String> problems) {
-    String at = "reading " + index + ": ";
+  /** One reading, as a JSON object; {@code where} names it in a problem ("reading 3", "line 4"). */
+  private void one(JsonNode node, String where, List<Reading> good, List<String> problems) {
+    String at = where + ": ";
     if (node == null || !node.isObject()) {
       problems.add(at + "not a JSON object");
       return;

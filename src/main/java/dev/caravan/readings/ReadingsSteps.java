@@ -78,11 +78,8 @@ public final class ReadingsSteps {
       ReadingsParser.Batch batch = parser.parse(exchange.getMessage().getBody(String.class));
       status = batch.problems().isEmpty() ? 200 : 400;
       try {
-        if (!batch.readings().isEmpty()) {
-          spool.append(batch.readings());
-        }
+        keep(batch, "POST /api/readings");
         answer.put("accepted", batch.readings().size());
-        accepted.addAndGet(batch.readings().size());
       } catch (IOException e) {
         status = 503;
         answer.put("accepted", 0);
@@ -90,16 +87,10 @@ public final class ReadingsSteps {
         LOG.error("readings not kept: {}", e.toString());
       }
       answer.put("rejected", batch.problems().size());
-      rejected.addAndGet(batch.problems().size());
       if (!batch.problems().isEmpty()) {
         answer.put(
             "problems",
             batch.problems().subList(0, Math.min(MAX_PROBLEMS, batch.problems().size())));
-        LOG.warn(
-            "readings: {} rejected, {} kept; first: {}",
-            batch.problems().size(),
-            batch.readings().size(),
-            batch.problems().get(0));
       }
     }
     Message m = exchange.getMessage();
@@ -115,22 +106,14 @@ public final class ReadingsSteps {
    */
   public void fromKafka(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
-    ReadingsParser.Batch batch = parser.parse(m.getBody(String.class));
-    if (!batch.readings().isEmpty()) {
-      spool.append(batch.readings());
-      accepted.addAndGet(batch.readings().size());
-    }
-    if (!batch.problems().isEmpty()) {
-      rejected.addAndGet(batch.problems().size());
-      LOG.warn(
-          "readings from Kafka {}-{} at offset {}: {} rejected, {} kept; first: {}",
-          m.getHeader(KafkaConstants.TOPIC),
-          m.getHeader(KafkaConstants.PARTITION),
-          m.getHeader(KafkaConstants.OFFSET),
-          batch.problems().size(),
-          batch.readings().size(),
-          batch.problems().get(0));
-    }
+    keep(
+        parser.parse(m.getBody(String.class)),
+        "Kafka "
+            + m.getHeader(KafkaConstants.TOPIC)
+            + "-"
+            + m.getHeader(KafkaConstants.PARTITION)
+            + " at offset "
+            + m.getHeader(KafkaConstants.OFFSET));
     KafkaManualCommit commit = m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
     if (commit != null) {
       commit.commit();
@@ -146,19 +129,7 @@ public final class ReadingsSteps {
     Message m = exchange.getMessage();
     String name = m.getHeader(Exchange.FILE_NAME, String.class);
     ReadingsParser.Batch batch = parser.parseFile(name, m.getBody(String.class));
-    if (!batch.readings().isEmpty()) {
-      spool.append(batch.readings());
-      accepted.addAndGet(batch.readings().size());
-    }
-    rejected.addAndGet(batch.problems().size());
-    if (!batch.problems().isEmpty()) {
-      LOG.warn(
-          "readings file {}: {} rejected, {} kept; first: {}",
-          name,
-          batch.problems().size(),
-          batch.readings().size(),
-          batch.problems().get(0));
-    }
+    keep(batch, "file " + name);
     if (batch.readings().isEmpty()) {
       throw new IllegalArgumentException(
           "readings file "
@@ -170,11 +141,30 @@ public final class ReadingsSteps {
   }
 
   /**
-   * Seals the windows that are due and writes every sealed one into the outbox; a window the ledger
-   * already has (written before a crash) is not written again. Returns the windows written.
+   * A batch from any intake: its bad readings counted and named in the log (the first of them), its
+   * good ones kept on disk and counted; an I/O error keeps none.
    */
-  public int writeDue() throws IOException {
-    int written = 0;
+  private void keep(ReadingsParser.Batch batch, String from) throws IOException {
+    rejected.addAndGet(batch.problems().size());
+    if (!batch.problems().isEmpty()) {
+      LOG.warn(
+          "readings from {}: {} rejected, {} good; first: {}",
+          from,
+          batch.problems().size(),
+          batch.readings().size(),
+          batch.problems().get(0));
+    }
+    if (!batch.readings().isEmpty()) {
+      spool.append(batch.readings());
+      accepted.addAndGet(batch.readings().size());
+    }
+  }
+
+  /**
+   * Seals the windows that are due and writes every sealed one into the outbox; a window the ledger
+   * already has (written before a crash) is not written again.
+   */
+  public void writeDue() throws IOException {
     for (ReadingSpool.Sealed s : spool.seal(clock.instant())) {
       List<Reading> readings = ReadingSpool.read(s.file());
       if (!readings.isEmpty()) {
@@ -187,13 +177,11 @@ public final class ReadingsSteps {
             continue;
           }
           LOG.info("readings: {} ({} readings)", path, readings.size());
-          written++;
           windows.incrementAndGet();
         }
       }
       spool.done(s);
     }
-    return written;
   }
 
   /** A window file from the outbox: delivered under its own folders (its Hive partition). */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -26,9 +25,7 @@ public final class StationId {
     Files.createDirectories(file.getParent());
     Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.writeString(temp, id + "\n", StandardCharsets.US_ASCII);
-    Durable.sync(temp);
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-    Durable.syncFolder(file.getParent());
+    Durable.publish(temp, file);
     return id;
   }
 

@@ -42,14 +42,13 @@ public final class WindowWriter {
 
   /** Where a window's part goes, relative to the outbox (and to every destination). */
   public static String path(String station, long windowStartS, int part) {
-    ZonedDateTime d = Instant.ofEpochSecond(windowStartS).atZone(ZoneOffset.UTC);
+    Instant start = Instant.ofEpochSecond(windowStartS);
+    ZonedDateTime d = start.atZone(ZoneOffset.UTC);
     return String.format(
         Locale.ROOT,
-        "station=%s/year=%04d/month=%02d/day=%02d/data_%02d%02d%s.parquet",
+        "station=%s/%s/data_%02d%02d%s.parquet",
         Layout.safeName(station),
-        d.getYear(),
-        d.getMonthValue(),
-        d.getDayOfMonth(),
+        dev.caravan.parquet.ParquetSteps.day(start),
         d.getHour(),
         d.getMinute(),
         part == 1 ? "" : "_" + part);
