@@ -1,7 +1,9 @@
+-- Every statement may run again: a kill -9 in the middle of a migration (H2 commits each DDL
+-- statement on its own) leaves part of it done, and the next start completes it (ledger/Migrations).
 -- What a remote source (Google Drive) showed in its listings, kept in the ledger so a restart does not
 -- reset it: the stability gate (a file is taken only when two consecutive polls showed the same size,
 -- MD5 and modification time, or it is old enough) and the failed downloads of each version.
-CREATE TABLE source_items (
+CREATE TABLE IF NOT EXISTS source_items (
   source      VARCHAR(64)   NOT NULL,
   item_id     VARCHAR(512)  NOT NULL,  -- the source's own id, e.g. the Drive file id
   path        VARCHAR(2048) NOT NULL,  -- where it was seen, for people

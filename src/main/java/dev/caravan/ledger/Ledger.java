@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * The SQL ledger: every file taken, every delivery, and an append-only history. H2 or PostgreSQL,
- * schema by Flyway ({@code db/migration}). Every method is one short transaction.
+ * schema by Flyway ({@code db/migration}, see {@link Migrations}). Every method is one short
+ * transaction.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -74,8 +74,8 @@ public final class Ledger implements AutoCloseable {
     config.setInitializationFailTimeout(30_000);
     HikariDataSource ds = new HikariDataSource(config);
     try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    } catch (RuntimeException e) {
+      Migrations.apply(ds, url);
+    } catch (RuntimeException | java.sql.SQLException e) {
       ds.close();
       throw new LedgerException("cannot migrate the ledger at " + url + ": " + e.getMessage(), e);
     }
