@@ -24,6 +24,12 @@ public final class FileHeaders {
   /** The ledger id, once taken. */
   public static final String FILE_ID = "CaravanFileId";
 
+  /**
+   * A copy of the file in landing whose bytes are the SHA-256 identified (the intake's, or a
+   * download's that hashed as it wrote): the landing step renames it into place instead of copying.
+   */
+  public static final String STAGED = "CaravanStaged";
+
   /** The landed copy. */
   public static final String LANDING_PATH = "CaravanLandingPath";
 

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a file from a source into {@code data/landing/}, content-addressed, atomically and
- * checked. {@link #identify} hashes the source file (so the ledger can say whether it is new
- * without copying it); {@link #land} copies it, hashing again on the way, and renames the copy into
- * place only if the bytes are the ones identified.
+ * checked. {@link #identify} hashes the source file so the ledger can say whether it is new,
+ * copying it into a staging file on the way when it is likely new; {@link #land} renames that copy
+ * into place, or (no staging copy) copies the file, hashing again, and keeps the copy only if the
+ * bytes are the ones identified.
  */
 public final class Landing {
 
@@ -68,7 +69,13 @@ public final class Landing {
     return n;
   }
 
-  /** Sets name, size, kind, SHA-256 and the idempotent key of the file in the body. */
+  /**
+   * Sets name, size, kind, SHA-256 and the idempotent key of the file in the body. A file the
+   * ledger has never seen at this path and size is read once: copied into a staging file in landing
+   * while it is hashed, which {@link #land} then renames into place. One it has (a restart
+   * re-offering an inbox kept as it is) is only hashed, so the ledger can drop it without a copy
+   * being written.
+   */
   public void identify(Exchange exchange) throws IOException {
     Message m = exchange.getMessage();
     File file = m.getBody(File.class);
@@ -78,19 +85,65 @@ public final class Landing {
             .replace(File.separatorChar, '/');
     String name = file.getName();
     LogKind kind = LogKind.of(file.toPath());
+    long sizeBefore = Files.size(file.toPath());
+    boolean stage = !ledger.knows(source, relative, sizeBefore);
+    Path staged = stage ? stagingFile(source) : null;
     String sha;
     long size;
-    try (InputStream in = Files.newInputStream(file.toPath())) {
-      MessageDigest digest = Sha256.digest();
-      size = Sha256.copy(in, OutputStream.nullOutputStream(), digest);
-      sha = Sha256.hex(digest);
+    MessageDigest digest = Sha256.digest();
+    if (staged == null) {
+      try (InputStream in = Files.newInputStream(file.toPath())) {
+        size = Sha256.copy(in, OutputStream.nullOutputStream(), digest);
+      }
+    } else {
+      deleteWhenDone(exchange, staged);
+      java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file.toPath());
+      try (InputStream in = Files.newInputStream(file.toPath());
+          OutputStream out =
+              new java.io.BufferedOutputStream(
+                  Files.newOutputStream(staged, java.nio.file.StandardOpenOption.CREATE_NEW),
+                  1 << 16)) {
+        size = Sha256.copy(in, out, digest);
+      }
+      // the copy and its hash agree by construction; a file still being written would not
+      // hold its size and time over the copy
+      if (size != sizeBefore
+          || Files.size(file.toPath()) != size
+          || !Files.getLastModifiedTime(file.toPath()).equals(modified)) {
+        throw new IOException(file + " changed while it was taken; it is taken at a later poll");
+      }
+      m.setHeader(FileHeaders.STAGED, staged.toString());
     }
+    sha = Sha256.hex(digest);
     m.setHeader(FileHeaders.SOURCE_PATH, relative);
     m.setHeader(FileHeaders.NAME, name);
     m.setHeader(FileHeaders.SIZE, size);
     m.setHeader(FileHeaders.SHA256, sha);
     m.setHeader(FileHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
     m.setHeader(FileHeaders.KEY, new FileKey(source, relative, sha).encode());
+  }
+
+  /** A new hidden temporary name in landing: {@link #removeLeftovers} finds it after a kill. */
+  public Path stagingFile(String source) throws IOException {
+    Path dir = Files.createDirectories(landingDir.resolve(Layout.safeName(source)));
+    return dir.resolve(".staged-" + UUID.randomUUID() + ".tmp");
+  }
+
+  /** Whatever becomes of the exchange, its staging file does not outlive it. */
+  private static void deleteWhenDone(Exchange exchange, Path staged) {
+    exchange
+        .getExchangeExtension()
+        .addOnCompletion(
+            new org.apache.camel.support.SynchronizationAdapter() {
+              @Override
+              public void onDone(Exchange done) {
+                try {
+                  Files.deleteIfExists(staged);
+                } catch (IOException e) {
+                  LOG.warn("cannot delete the staging file {}: {}", staged, e.getMessage());
+                }
+              }
+            });
   }
 
   /**
@@ -112,7 +165,12 @@ public final class Landing {
             .resolve(sha);
     Path target = dir.resolve(name);
     Files.createDirectories(dir);
-    if (!Files.exists(target)) {
+    String stagedName = m.getHeader(FileHeaders.STAGED, String.class);
+    Path staged = stagedName == null ? null : Path.of(stagedName);
+    if (!Files.exists(target) && staged != null && Files.exists(staged)) {
+      // read once: the staging copy is the bytes identified, synced and renamed into place
+      dev.caravan.files.Durable.publish(staged, target);
+    } else if (!Files.exists(target)) {
       Path temp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
       try {
         String copied;

@@ -87,6 +87,20 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
+   * Whether the ledger has a file from this source and path with this size (whatever its content):
+   * the intake then hashes before it copies, as the file is most likely one it has.
+   */
+  public boolean knows(String source, String sourcePath, long size) {
+    return query(
+        "SELECT COUNT(*) FROM files WHERE source = ? AND source_path = ? AND size = ? AND state <> ?",
+        rs -> rs.next() && rs.getLong(1) > 0,
+        source,
+        sourcePath,
+        size,
+        RETRY);
+  }
+
+  /**
    * Takes a file: inserts its row, or takes back one left in {@code RETRY}. Empty when the ledger
    * already has it: the unique constraint decides, so two consumers can never both take it.
    */

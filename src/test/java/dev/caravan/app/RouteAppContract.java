@@ -148,6 +148,34 @@ abstract class RouteAppContract {
               "2022/03/01/x (3).v1.csv");
       assertThat(app.ledger().events(files.get(1).id()))
           .anyMatch(e -> e.event().equals("renamed") || e.event().equals("duplicate"));
+      // each file was read once into a staging copy; none outlives its file, kept or dropped
+      awaitNoStagingCopy(app);
+      assertThat(landed(app))
+          .as("one landed copy per content and name, each the bytes its folder names")
+          .hasSize(4)
+          .allSatisfy(
+              p -> assertThat(Sha256.of(p)).isEqualTo(p.getParent().getFileName().toString()));
+    }
+  }
+
+  private static void awaitNoStagingCopy(AppHarness app) throws Exception {
+    await(
+        Duration.ofSeconds(10),
+        "no staging copy left in landing",
+        () -> {
+          try (Stream<Path> s = Files.walk(app.data.resolve("landing"))) {
+            return s.noneMatch(p -> p.getFileName().toString().startsWith(".staged-"));
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        });
+  }
+
+  private static List<Path> landed(AppHarness app) throws Exception {
+    try (Stream<Path> s = Files.walk(app.data.resolve("landing").resolve("local"))) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().endsWith(".dslog"))
+          .toList();
     }
   }
 
@@ -274,6 +302,7 @@ abstract class RouteAppContract {
       Thread.sleep(1000); // a few more polls over a.dslog
       assertThat(app.files()).hasSize(2);
       assertThat(app.deliveries()).hasSize(4).allMatch(d -> d.attempts() == 1);
+      awaitNoStagingCopy(app);
     }
   }
 }

@@ -206,6 +206,7 @@ public final class DriveIntake {
     m.setHeader(FileHeaders.SHA256, sha);
     m.setHeader(FileHeaders.KIND, kind == null ? "other" : kind.name().toLowerCase());
     m.setHeader(FileHeaders.KEY, new FileKey(SOURCE, item.sourcePath(), sha).encode());
+    m.setHeader(FileHeaders.STAGED, temp.toString()); // already in landing: renamed, not copied
     m.setBody(temp.toFile());
   }
 
