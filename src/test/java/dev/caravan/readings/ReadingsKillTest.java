@@ -244,10 +244,15 @@ class ReadingsKillTest {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).map(dir::relativize).toList();
-    } catch (java.io.IOException e) {
-      return List.of(dir);
+    // the app renames and deletes files while the walk runs: walk again until one completes
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        return s.filter(Files::isRegularFile).map(dir::relativize).toList();
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        if (attempt == 50) {
+          throw new AssertionError("cannot list " + dir, e);
+        }
+      }
     }
   }
 
