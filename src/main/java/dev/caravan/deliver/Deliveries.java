@@ -91,7 +91,7 @@ public final class Deliveries {
     if (!SftpHostKeys.refused(cause)) {
       return cause.getMessage();
     }
-    SftpVerifier.Server server = config.sftp(destination);
+    SftpSessions.Server server = config.sftp(destination);
     return SftpHostKeys.explain(
             cause,
             server.host(),

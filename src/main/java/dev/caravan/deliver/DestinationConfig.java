@@ -47,9 +47,9 @@ public final class DestinationConfig {
   }
 
   /** Host keys are checked against the known-hosts file unless checking is turned off. */
-  public SftpVerifier.Server sftp(String name) {
+  public SftpSessions.Server sftp(String name) {
     boolean strict = !"no".equalsIgnoreCase(get(name, "strict-host-key-checking", "yes"));
-    return new SftpVerifier.Server(
+    return new SftpSessions.Server(
         get(name, "host", "localhost"),
         Integer.parseInt(get(name, "port", "22")),
         get(name, "user", "caravan"),

@@ -83,7 +83,7 @@ public final class SftpDestination implements Destination {
     long now = System.nanoTime();
     Long seen = folders.get(dir);
     if (seen == null || now - seen > FOLDER_KNOWN.toNanos()) {
-      verifier.makeFolders(dir);
+      verifier.sessions().makeFolders(dir);
       folders.put(dir, now);
     }
   }

@@ -1,27 +1,22 @@
 package dev.caravan.deliver;
 
-import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
-import com.jcraft.jsch.JSch;
-import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Proves a copy on an SFTP server by reading it back: {@code sha256sum} over an SSH exec channel
- * when the server gives a shell, else (chroot, {@code internal-sftp}, no exec) the file read back
- * over SFTP and hashed here. The result names the method used. Size alone never verifies anything.
+ * Proves a copy on an SFTP server by reading it back (over {@link SftpSessions}): {@code sha256sum}
+ * over an SSH exec channel when the server gives a shell, else (chroot, {@code internal-sftp}, no
+ * exec) the file read back over SFTP and hashed here. The result names the method used. Size alone
+ * never verifies anything.
  */
 public final class SftpVerifier implements AutoCloseable {
 
@@ -40,49 +35,34 @@ public final class SftpVerifier implements AutoCloseable {
   private static final Pattern SHA256SUM_LINE =
       Pattern.compile("^(\\\\)?([0-9a-fA-F]{64}) [ *](.*)$");
 
-  /**
-   * Where the server is and how to log in.
-   *
-   * @param password null when a key is used
-   * @param privateKey path of a private key file, or null
-   * @param knownHosts path of a known_hosts file, or null (then host keys are not checked: tests
-   *     only, say so in the configuration)
-   */
-  public record Server(
-      String host,
-      int port,
-      String user,
-      String password,
-      String privateKey,
-      String knownHosts,
-      int timeoutMillis) {}
-
-  /** What the server holds at a path: its SHA-256 and size, and how that was learned. */
-  public record Copy(String sha256, long size, String method) {}
-
-  private final Server server;
-  // kept connections, one per caller at a time: several deliveries read back at once
-  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idle =
-      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final SftpSessions sessions;
+  private final SftpSessions.Server server;
   private volatile boolean noShell;
   // whether the server has openssl (asked once); null until then
   private volatile Boolean openssl;
 
-  /** An SSH session and its SFTP channel, kept between files. */
-  private record Connection(Session session, ChannelSftp sftp) {
-    boolean alive() {
-      return session.isConnected() && sftp.isConnected();
-    }
-
-    void close() {
-      sftp.disconnect();
-      session.disconnect();
-    }
+  public SftpVerifier(SftpSessions sessions) {
+    this.sessions = sessions;
+    this.server = sessions.server();
   }
 
-  public SftpVerifier(Server server) {
-    this.server = server;
+  /** With sessions of its own, ended by {@link #close}. */
+  public SftpVerifier(SftpSessions.Server server) {
+    this(new SftpSessions(server));
   }
+
+  public SftpSessions sessions() {
+    return sessions;
+  }
+
+  /** Ends the kept connections. */
+  @Override
+  public void close() {
+    sessions.close();
+  }
+
+  /** What the server holds at a path: its SHA-256 and size, and how that was learned. */
+  public record Copy(String sha256, long size, String method) {}
 
   /** Reads back the file at {@code remotePath} (absolute, or relative to the login folder). */
   public Copy read(String remotePath) throws IOException {
@@ -95,31 +75,11 @@ public final class SftpVerifier implements AutoCloseable {
 
   /** Like {@link #read}, but empty when there is no file at the path. Safe from many threads. */
   public java.util.Optional<Copy> find(String remotePath) throws IOException {
-    return using(c -> find(c, remotePath));
+    return sessions.using(c -> find(c, remotePath));
   }
 
-  private interface Work<T> {
-    T on(Connection c) throws IOException;
-  }
-
-  /** Runs {@code work} on a kept connection; one that failed midway is closed, not reused. */
-  private <T> T using(Work<T> work) throws IOException {
-    Connection c = borrow();
-    boolean reusable = false;
-    try {
-      T result = work.on(c);
-      reusable = true;
-      return result;
-    } finally {
-      if (reusable) {
-        idle.push(c);
-      } else {
-        c.close();
-      }
-    }
-  }
-
-  private java.util.Optional<Copy> find(Connection c, String remotePath) throws IOException {
+  private java.util.Optional<Copy> find(SftpSessions.Connection c, String remotePath)
+      throws IOException {
     Long size = size(c.sftp(), remotePath);
     if (size == null) {
       return java.util.Optional.empty();
@@ -131,73 +91,6 @@ public final class SftpVerifier implements AutoCloseable {
       return java.util.Optional.of(new Copy(viaExec, size, EXEC_SHA256));
     }
     return java.util.Optional.of(new Copy(readBack(c.sftp(), remotePath), size, READ_BACK));
-  }
-
-  /**
-   * A kept connection (a handshake per file would cost more than the file), or a new one when none
-   * is free; those the server dropped are closed on the way.
-   */
-  private Connection borrow() throws IOException {
-    for (Connection c; (c = idle.poll()) != null; ) {
-      if (c.alive()) {
-        return c;
-      }
-      c.close();
-    }
-    Session session = connect();
-    try {
-      // opening a channel costs JSch tens of milliseconds of polling: one per connection
-      ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
-      sftp.connect(server.timeoutMillis());
-      return new Connection(session, sftp);
-    } catch (JSchException e) {
-      session.disconnect();
-      throw new IOException("no sftp channel on " + server.host() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Ends the kept connections. */
-  @Override
-  public void close() {
-    for (Connection c; (c = idle.poll()) != null; ) {
-      c.close();
-    }
-  }
-
-  private Session connect() throws IOException {
-    try {
-      JSch jsch = new JSch();
-      if (server.privateKey() != null) {
-        jsch.addIdentity(server.privateKey());
-      }
-      Properties config = new Properties();
-      if (server.knownHosts() != null) {
-        jsch.setKnownHosts(server.knownHosts());
-        config.put("StrictHostKeyChecking", "yes");
-      } else {
-        config.put("StrictHostKeyChecking", "no");
-      }
-      Session session = jsch.getSession(server.user(), server.host(), server.port());
-      session.setSocketFactory(new NoDelaySockets(server.timeoutMillis()));
-      if (server.password() != null) {
-        session.setPassword(server.password());
-      }
-      session.setConfig(config);
-      session.setTimeout(server.timeoutMillis());
-      session.connect(server.timeoutMillis());
-      return session;
-    } catch (JSchException e) {
-      throw new IOException(
-          "cannot connect to sftp://"
-              + server.user()
-              + "@"
-              + server.host()
-              + ":"
-              + server.port()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
   }
 
   /**
@@ -220,7 +113,7 @@ public final class SftpVerifier implements AutoCloseable {
             .noneMatch(p -> p.indexOf('\\') >= 0 || p.indexOf('\n') >= 0 || p.indexOf('\r') >= 0);
     boolean viaOpenssl = plain && hasOpenssl();
     String command = viaOpenssl ? "openssl dgst -sha256 -r" : "sha256sum";
-    String out = using(c -> exec(c.session(), command + files));
+    String out = sessions.using(c -> sessions.exec(c.session(), command + files));
     if (out == null) {
       // no shell, or none of the files there: each copy is then looked at on its own (which tells
       // the two apart)
@@ -240,7 +133,7 @@ public final class SftpVerifier implements AutoCloseable {
   private boolean hasOpenssl() throws IOException {
     Boolean known = openssl;
     if (known == null) {
-      String version = using(c -> exec(c.session(), "openssl version"));
+      String version = sessions.using(c -> sessions.exec(c.session(), "openssl version"));
       known = version != null && version.startsWith("OpenSSL");
       openssl = known;
     }
@@ -264,49 +157,6 @@ public final class SftpVerifier implements AutoCloseable {
     return out.toString();
   }
 
-  /** Makes the folder and any missing parents (like {@code mkdir -p}); relative to the login. */
-  public void makeFolders(String dir) throws IOException {
-    using(
-        c -> {
-          String path = dir.startsWith("/") ? "/" : "";
-          for (String part : dir.split("/")) {
-            if (!part.isEmpty()) {
-              path += path.isEmpty() || path.endsWith("/") ? part : "/" + part;
-              makeFolder(c.sftp(), path);
-            }
-          }
-          return null;
-        });
-  }
-
-  private void makeFolder(ChannelSftp sftp, String path) throws IOException {
-    try {
-      if (sftp.stat(path).isDir()) {
-        return;
-      }
-      throw new IOException(path + " on " + server.host() + " is a file, not a folder");
-    } catch (SftpException e) {
-      if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
-        throw new IOException(
-            "cannot stat " + path + " on " + server.host() + ": " + e.getMessage(), e);
-      }
-    }
-    try {
-      sftp.mkdir(path);
-    } catch (SftpException e) {
-      // another upload made it meanwhile: fine if it is a folder now
-      try {
-        if (sftp.stat(path).isDir()) {
-          return;
-        }
-      } catch (SftpException again) {
-        e.addSuppressed(again);
-      }
-      throw new IOException(
-          "cannot make folder " + path + " on " + server.host() + ": " + e.getMessage(), e);
-    }
-  }
-
   /** The size of the file at {@code path}, or null when there is none. */
   private Long size(ChannelSftp sftp, String path) throws IOException {
     try {
@@ -322,43 +172,9 @@ public final class SftpVerifier implements AutoCloseable {
 
   /** The hash from {@code sha256sum}, or null when the server runs no such command. */
   private String execSha256(Session session, String path) {
-    String out = exec(session, "sha256sum -- " + shellQuote(path));
+    String out = sessions.exec(session, "sha256sum -- " + shellQuote(path));
     Matcher m = out == null ? null : SHA256SUM.matcher(out);
     return m != null && m.find() ? m.group(1).toLowerCase() : null;
-  }
-
-  /**
-   * What a command printed, or null when it printed nothing useful: no exec channel, no shell,
-   * command not found, or failed. Exit status 1 with output still counts: sha256sum says 1 when one
-   * file of many is missing, and the others are hashed.
-   */
-  private String exec(Session session, String command) {
-    ChannelExec exec = null;
-    try {
-      exec = (ChannelExec) session.openChannel("exec");
-      exec.setCommand(command);
-      exec.setInputStream(null);
-      InputStream out = exec.getInputStream();
-      exec.connect(server.timeoutMillis());
-      ByteArrayOutputStream text = new ByteArrayOutputStream();
-      out.transferTo(text);
-      while (!exec.isClosed()) {
-        Thread.sleep(5);
-      }
-      int status = exec.getExitStatus();
-      return status == 0 || (status == 1 && text.size() > 0)
-          ? text.toString(StandardCharsets.UTF_8)
-          : null;
-    } catch (JSchException | IOException e) {
-      return null; // no exec channel, no shell: read back instead
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } finally {
-      if (exec != null) {
-        exec.disconnect();
-      }
-    }
   }
 
   private String readBack(ChannelSftp sftp, String path) throws IOException {
@@ -368,30 +184,6 @@ public final class SftpVerifier implements AutoCloseable {
     } catch (SftpException e) {
       throw new IOException(
           "cannot read back " + path + " from " + server.host() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Sockets with TCP_NODELAY: SSH's many small request/answer round trips otherwise wait on Nagle's
-   * algorithm and delayed ACKs.
-   */
-  private record NoDelaySockets(int timeoutMillis) implements com.jcraft.jsch.SocketFactory {
-    @Override
-    public java.net.Socket createSocket(String host, int port) throws IOException {
-      java.net.Socket s = new java.net.Socket();
-      s.setTcpNoDelay(true);
-      s.connect(new java.net.InetSocketAddress(host, port), timeoutMillis);
-      return s;
-    }
-
-    @Override
-    public InputStream getInputStream(java.net.Socket socket) throws IOException {
-      return socket.getInputStream();
-    }
-
-    @Override
-    public java.io.OutputStream getOutputStream(java.net.Socket socket) throws IOException {
-      return socket.getOutputStream();
     }
   }
 

@@ -29,7 +29,7 @@ class SftpVerifierTest {
 
   private SftpVerifier verifier(SftpTestServer server) {
     return new SftpVerifier(
-        new SftpVerifier.Server(
+        new SftpSessions.Server(
             "127.0.0.1",
             server.port(),
             SftpTestServer.USER,
@@ -146,7 +146,7 @@ class SftpVerifierTest {
   void foldersAreMadeWithTheirParentsOnce() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("root"));
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false)) {
-      SftpVerifier v = verifier(server);
+      SftpSessions v = verifier(server).sessions();
       v.makeFolders("upload/2026/11/24");
       assertThat(root.resolve("upload/2026/11/24")).isDirectory();
       v.makeFolders("upload/2026/11/24"); // there already: nothing to do, no error
@@ -166,7 +166,7 @@ class SftpVerifierTest {
           .hasMessageContaining("cannot stat /nope.dslog");
       SftpVerifier wrong =
           new SftpVerifier(
-              new SftpVerifier.Server(
+              new SftpSessions.Server(
                   "127.0.0.1", server.port(), SftpTestServer.USER, "wrong", null, null, 5_000));
       assertThatThrownBy(() -> wrong.read("/x"))
           .hasMessageContaining("cannot connect to sftp://caravan@127.0.0.1");
