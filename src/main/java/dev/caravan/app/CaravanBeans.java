@@ -1,7 +1,6 @@
 package dev.caravan.app;
 
 import dev.caravan.decode.DecodeSteps;
-import dev.caravan.deliver.ArchiveDestination;
 import dev.caravan.deliver.CopyChecker;
 import dev.caravan.deliver.Deliveries;
 import dev.caravan.deliver.DestinationConfig;
@@ -9,9 +8,6 @@ import dev.caravan.deliver.Destinations;
 import dev.caravan.deliver.NamedDestinations;
 import dev.caravan.deliver.S3ClientBeans;
 import dev.caravan.deliver.S3Destination;
-import dev.caravan.deliver.S3Verifier;
-import dev.caravan.deliver.SftpDestination;
-import dev.caravan.deliver.SftpVerifier;
 import dev.caravan.intake.FileOutcome;
 import dev.caravan.intake.IntakeGate;
 import dev.caravan.intake.Landing;
@@ -117,34 +113,10 @@ public class CaravanBeans implements CamelConfiguration {
     registry.bind("placement", new dev.caravan.deliver.Placement.Steps());
     // the beans of each kind of destination; a destination is named by its deliver route and
     // configured under caravan.NAME.*
-    registry.bind(
-        "archive",
-        new NamedDestinations<>(
-            name -> new ArchiveDestination(name, destinationConfig.archive(name), ledger, queue)));
-    registry.bind(
-        "sftp",
-        new NamedDestinations<>(
-            name ->
-                new SftpDestination(
-                    name,
-                    destinationConfig.sftpBase(name),
-                    new SftpVerifier(destinationConfig.sftp(name)),
-                    ledger,
-                    queue,
-                    destinationConfig.bandwidth(name))));
-    NamedDestinations<S3Destination> s3 =
-        new NamedDestinations<>(
-            name ->
-                new S3Destination(
-                    name,
-                    destinationConfig.s3Prefix(name),
-                    destinationConfig.s3PartSize(name),
-                    destinationConfig.s3UploadCutoff(name),
-                    destinationConfig.s3ConditionalWrites(name),
-                    new S3Verifier(destinationConfig.s3(name)),
-                    ledger,
-                    queue,
-                    destinationConfig.bandwidth(name)));
+    DestinationKinds kinds = new DestinationKinds(destinationConfig, ledger, queue);
+    registry.bind("archive", new NamedDestinations<>(kinds::archive));
+    registry.bind("sftp", new NamedDestinations<>(kinds::sftp));
+    NamedDestinations<S3Destination> s3 = new NamedDestinations<>(kinds::s3);
     registry.bind("s3", s3);
     // the aws2-s3 endpoints' clients: #s3Client-NAME, made when a route first asks for it
     if (registry instanceof org.apache.camel.support.DefaultRegistry defaults) {
@@ -160,7 +132,7 @@ public class CaravanBeans implements CamelConfiguration {
         new Retention(
             ledger,
             queue,
-            new CopyChecker(destinationConfig),
+            new CopyChecker(kinds),
             required.isEmpty() ? current : () -> required,
             Duration.parse(property(context, "caravan.retention.delete-local-after"))));
     dev.caravan.insight.InsightSteps insight =
@@ -220,7 +192,7 @@ public class CaravanBeans implements CamelConfiguration {
     console(
         context,
         new dev.caravan.console.ConsoleApi(context, ledger, queue, outcome, insight, current));
-    registry.bind("audit", new dev.caravan.deliver.Audit(ledger, destinationConfig));
+    registry.bind("audit", new dev.caravan.deliver.Audit(ledger, kinds));
     registry.bind(
         "completeness",
         new dev.caravan.finalize.Completeness(

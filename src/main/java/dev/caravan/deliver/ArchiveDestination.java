@@ -23,6 +23,9 @@ public final class ArchiveDestination implements Destination {
 
   public static final String METHOD = "sha256-reread";
 
+  /** The proofs its copies carry in the ledger. */
+  public static final java.util.Set<String> METHODS = java.util.Set.of(METHOD);
+
   private final String name;
   private final Path root;
   private final Ledger ledger;
@@ -74,5 +77,14 @@ public final class ArchiveDestination implements Destination {
           "read-back of " + written + " gave SHA-256 " + actual + ", expected " + d.sha256());
     }
     queue.verified(d, target, METHOD);
+  }
+
+  @Override
+  public java.util.Optional<String> check(dev.caravan.ledger.DeliveryRow copy) throws IOException {
+    Path there = root.resolve(copy.remotePath());
+    if (!Files.exists(there)) {
+      return java.util.Optional.of("missing: " + there);
+    }
+    return CopyCheck.sameBytes(copy, Sha256.of(there));
   }
 }

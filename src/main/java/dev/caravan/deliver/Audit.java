@@ -25,11 +25,11 @@ public final class Audit {
   public record Result(int checked, List<Bad> bad) {}
 
   private final Ledger ledger;
-  private final DestinationConfig config;
+  private final CopyChecker.Kinds kinds;
 
-  public Audit(Ledger ledger, DestinationConfig config) {
+  public Audit(Ledger ledger, CopyChecker.Kinds kinds) {
     this.ledger = ledger;
-    this.config = config;
+    this.kinds = kinds;
   }
 
   /**
@@ -53,7 +53,7 @@ public final class Audit {
             .filter(d -> d.state().equals(DeliveryQueue.VERIFIED))
             .filter(d -> destination == null || d.destination().equals(destination))
             .toList();
-    try (CopyChecker checker = new CopyChecker(config)) {
+    try (CopyChecker checker = new CopyChecker(kinds)) {
       for (DeliveryRow d : verified) {
         checked++;
         progress.accept(checked, verified.size());

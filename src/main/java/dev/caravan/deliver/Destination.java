@@ -3,7 +3,7 @@ package dev.caravan.deliver;
 import org.apache.camel.Exchange;
 
 /** One named destination's two steps in its deliver route: where the copy goes, and the proof. */
-public interface Destination {
+public interface Destination extends CopyCheck {
 
   /** Chooses where the {@code Delivery} in the body goes; the body becomes the local file. */
   void plan(Exchange exchange) throws Exception;

@@ -24,6 +24,10 @@ public final class S3Destination implements Destination {
       METADATA = "CamelAwsS3Metadata",
       CONTENT_LENGTH = "CamelAwsS3ContentLength";
 
+  /** The proofs its copies carry in the ledger. */
+  public static final java.util.Set<String> METHODS =
+      java.util.Set.of(S3Verifier.HEAD_SHA256_MD5, S3Verifier.HEAD_SHA256);
+
   private final String name;
   // keys being put by this app, with the delivery putting each (see plan)
   private final java.util.concurrent.ConcurrentHashMap<String, Long> placing =
@@ -158,5 +162,22 @@ public final class S3Destination implements Destination {
 
   private String key(String relative) {
     return prefix.isEmpty() ? relative : prefix + "/" + relative;
+  }
+
+  @Override
+  public Optional<String> check(dev.caravan.ledger.DeliveryRow copy) throws IOException {
+    Optional<S3Verifier.Copy> there = verifier.find(copy.remotePath());
+    if (there.isEmpty()) {
+      return Optional.of("missing: " + name + ":" + copy.remotePath());
+    }
+    if (there.get().size() != copy.size()) {
+      return Optional.of("size " + there.get().size() + ", expected " + copy.size());
+    }
+    return CopyCheck.sameBytes(copy, there.get().sha256());
+  }
+
+  @Override
+  public void close() {
+    verifier.close();
   }
 }

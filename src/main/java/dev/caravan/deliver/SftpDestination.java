@@ -20,6 +20,10 @@ public final class SftpDestination implements Destination {
 
   private static final java.time.Duration FOLDER_KNOWN = java.time.Duration.ofSeconds(10);
 
+  /** The proofs its copies carry in the ledger. */
+  public static final java.util.Set<String> METHODS =
+      java.util.Set.of(SftpVerifier.EXEC_SHA256, SftpVerifier.EXEC_OPENSSL, SftpVerifier.READ_BACK);
+
   private final String name;
   // folders found or made on the server, with when (System.nanoTime)
   private final java.util.Map<String, Long> folders =
@@ -145,5 +149,19 @@ public final class SftpDestination implements Destination {
 
   private String remote(String relative) {
     return base.isEmpty() ? relative : base + "/" + relative;
+  }
+
+  @Override
+  public Optional<String> check(dev.caravan.ledger.DeliveryRow copy) throws IOException {
+    Optional<SftpVerifier.Copy> there = verifier.find(copy.remotePath());
+    if (there.isEmpty()) {
+      return Optional.of("missing: " + name + ":" + copy.remotePath());
+    }
+    return CopyCheck.sameBytes(copy, there.get().sha256());
+  }
+
+  @Override
+  public void close() {
+    verifier.close();
   }
 }

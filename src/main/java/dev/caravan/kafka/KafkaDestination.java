@@ -26,7 +26,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
  * (Parquet, reports) are not published. The proof of a copy is the broker's acknowledgement of
  * every message by all in-sync replicas, from an idempotent producer.
  */
-public final class KafkaDestination {
+public final class KafkaDestination implements dev.caravan.deliver.CopyCheck {
 
   /** How a published copy is proven, as the ledger records it. */
   public static final String METHOD = "kafka-acks-all";
@@ -123,5 +123,14 @@ public final class KafkaDestination {
     m.put("size", d.size());
     m.put("log_start", d.logStart() == null ? null : d.logStart().toString());
     return JSON.writeValueAsString(m);
+  }
+
+  /**
+   * A published message is not read back (that would consume it): the broker's acknowledgement by
+   * every in-sync replica, recorded at delivery, is the proof.
+   */
+  @Override
+  public java.util.Optional<String> check(dev.caravan.ledger.DeliveryRow copy) {
+    return java.util.Optional.empty();
   }
 }
