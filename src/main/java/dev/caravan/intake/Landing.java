@@ -91,27 +91,34 @@ public final class Landing {
     String sha;
     long size;
     MessageDigest digest = Sha256.digest();
+    size = -1;
+    if (staged != null) {
+      deleteWhenDone(exchange, staged);
+      java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file.toPath());
+      try {
+        size = stage(file.toPath(), staged, digest);
+      } catch (IOException e) {
+        // landing cannot take the copy now (full, unwritable): the file is only hashed, and the
+        // landing step meets the same cause once the file is claimed, which records it there
+        LOG.debug("{}: no staging copy ({}); hashed only", file, e.toString());
+        Files.deleteIfExists(staged);
+        staged = null;
+        digest.reset();
+      }
+      // the copy and its hash agree by construction; a file still being written would not
+      // hold its size and time over the copy
+      if (staged != null
+          && (size != sizeBefore
+              || Files.size(file.toPath()) != size
+              || !Files.getLastModifiedTime(file.toPath()).equals(modified))) {
+        throw new IOException(file + " changed while it was taken; it is taken at a later poll");
+      }
+    }
     if (staged == null) {
       try (InputStream in = Files.newInputStream(file.toPath())) {
         size = Sha256.copy(in, OutputStream.nullOutputStream(), digest);
       }
     } else {
-      deleteWhenDone(exchange, staged);
-      java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file.toPath());
-      try (InputStream in = Files.newInputStream(file.toPath());
-          OutputStream out =
-              new java.io.BufferedOutputStream(
-                  Files.newOutputStream(staged, java.nio.file.StandardOpenOption.CREATE_NEW),
-                  1 << 16)) {
-        size = Sha256.copy(in, out, digest);
-      }
-      // the copy and its hash agree by construction; a file still being written would not
-      // hold its size and time over the copy
-      if (size != sizeBefore
-          || Files.size(file.toPath()) != size
-          || !Files.getLastModifiedTime(file.toPath()).equals(modified)) {
-        throw new IOException(file + " changed while it was taken; it is taken at a later poll");
-      }
       m.setHeader(FileHeaders.STAGED, staged.toString());
     }
     sha = Sha256.hex(digest);
@@ -127,6 +134,16 @@ public final class Landing {
   public Path stagingFile(String source) throws IOException {
     Path dir = Files.createDirectories(landingDir.resolve(Layout.safeName(source)));
     return dir.resolve(".staged-" + UUID.randomUUID() + ".tmp");
+  }
+
+  private static long stage(Path file, Path staged, MessageDigest digest) throws IOException {
+    try (InputStream in = Files.newInputStream(file);
+        OutputStream out =
+            new java.io.BufferedOutputStream(
+                Files.newOutputStream(staged, java.nio.file.StandardOpenOption.CREATE_NEW),
+                1 << 16)) {
+      return Sha256.copy(in, out, digest);
+    }
   }
 
   /** Whatever becomes of the exchange, its staging file does not outlive it. */
