@@ -110,10 +110,13 @@ public class CaravanBeans implements CamelConfiguration {
     // a delivery route's upload split hands on the bodies of its items: the placed deliveries
     registry.bind(
         "uploadedBatch", new org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy());
+    // and its verify split the proven copies, recorded in one commit (Deliveries.record)
+    registry.bind(
+        "provenBatch", new org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy());
     registry.bind("placement", new dev.caravan.deliver.Placement.Steps());
     // the beans of each kind of destination; a destination is named by its deliver route and
     // configured under caravan.NAME.*
-    DestinationKinds kinds = new DestinationKinds(destinationConfig, ledger, queue);
+    DestinationKinds kinds = new DestinationKinds(destinationConfig, ledger);
     registry.bind("archive", new NamedDestinations<>(kinds::archive));
     registry.bind("sftp", new NamedDestinations<>(kinds::sftp));
     NamedDestinations<S3Destination> s3 = new NamedDestinations<>(kinds::s3);
@@ -174,7 +177,6 @@ public class CaravanBeans implements CamelConfiguration {
         "kafka",
         new dev.caravan.kafka.KafkaDestination(
             ledger,
-            queue,
             Map.of(
                 "files", property(context, "caravan.kafka.topic.files"),
                 "records", property(context, "caravan.kafka.topic.records"),

@@ -9,7 +9,6 @@ import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpDestination;
 import dev.caravan.deliver.SftpVerifier;
 import dev.caravan.kafka.KafkaDestination;
-import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,19 +24,16 @@ public final class DestinationKinds implements CopyChecker.Kinds {
 
   private final DestinationConfig config;
   private final Ledger ledger;
-  private final DeliveryQueue queue;
   private final Map<String, Function<String, CopyCheck>> byMethod = new HashMap<>();
 
-  public DestinationKinds(DestinationConfig config, Ledger ledger, DeliveryQueue queue) {
+  public DestinationKinds(DestinationConfig config, Ledger ledger) {
     this.config = config;
     this.ledger = ledger;
-    this.queue = queue;
     register(ArchiveDestination.METHODS, this::archive);
     register(SftpDestination.METHODS, this::sftp);
     register(S3Destination.METHODS, this::s3);
     // its check needs no topics: a published copy is proven by the broker's acknowledgement
-    register(
-        Set.of(KafkaDestination.METHOD), name -> new KafkaDestination(ledger, queue, Map.of(), 1));
+    register(Set.of(KafkaDestination.METHOD), name -> new KafkaDestination(ledger, Map.of(), 1));
   }
 
   private void register(Set<String> methods, Function<String, CopyCheck> make) {
@@ -45,7 +41,7 @@ public final class DestinationKinds implements CopyChecker.Kinds {
   }
 
   public ArchiveDestination archive(String name) {
-    return new ArchiveDestination(name, config.archive(name), ledger, queue);
+    return new ArchiveDestination(name, config.archive(name), ledger);
   }
 
   public SftpDestination sftp(String name) {
@@ -54,7 +50,6 @@ public final class DestinationKinds implements CopyChecker.Kinds {
         config.sftpBase(name),
         new SftpVerifier(config.sftp(name)),
         ledger,
-        queue,
         config.bandwidth(name));
   }
 
@@ -67,7 +62,6 @@ public final class DestinationKinds implements CopyChecker.Kinds {
         config.s3ConditionalWrites(name),
         new S3Verifier(config.s3(name)),
         ledger,
-        queue,
         config.bandwidth(name));
   }
 

@@ -4,7 +4,6 @@ import dev.caravan.app.DestinationKinds;
 import dev.caravan.app.Settings;
 import dev.caravan.deliver.Audit;
 import dev.caravan.deliver.DestinationConfig;
-import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.Ledger;
 import java.io.PrintStream;
@@ -42,12 +41,7 @@ public final class CheckCommand implements Callable<Integer> {
     try (Ledger ledger = settings.openLedger()) {
       Progress progress = new Progress("checking");
       result =
-          new Audit(
-                  ledger,
-                  new DestinationKinds(
-                      new DestinationConfig(settings::get),
-                      ledger,
-                      new DeliveryQueue(ledger, DeliveryQueue.Policy.DEFAULT)))
+          new Audit(ledger, new DestinationKinds(new DestinationConfig(settings::get), ledger))
               .run(destination, repair, progress::show);
       progress.end();
     }

@@ -3,7 +3,6 @@ package dev.caravan.deliver;
 import dev.caravan.files.Layout;
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.Delivery;
-import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,13 +28,11 @@ public final class ArchiveDestination implements Destination {
   private final String name;
   private final Path root;
   private final Ledger ledger;
-  private final DeliveryQueue queue;
 
-  public ArchiveDestination(String name, Path root, Ledger ledger, DeliveryQueue queue) {
+  public ArchiveDestination(String name, Path root, Ledger ledger) {
     this.name = name;
     this.root = root;
     this.ledger = ledger;
-    this.queue = queue;
   }
 
   /**
@@ -76,7 +73,7 @@ public final class ArchiveDestination implements Destination {
       throw new VerificationException(
           "read-back of " + written + " gave SHA-256 " + actual + ", expected " + d.sha256());
     }
-    queue.verified(d, target, METHOD);
+    Deliveries.proven(exchange, d, target, METHOD);
   }
 
   @Override

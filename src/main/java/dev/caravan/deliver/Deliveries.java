@@ -22,7 +22,15 @@ public final class Deliveries {
   /** Exchange property holding the {@link Delivery} being worked on. */
   public static final String DELIVERY = "CaravanDelivery";
 
+  /** Exchange property holding the {@link DeliveryQueue.Verified} copy its destination proved. */
+  public static final String PROVEN = "CaravanProven";
+
   private static final Logger LOG = LoggerFactory.getLogger("caravan.deliver");
+
+  /** A destination's verify step: the copy is proven, to be recorded with its batch. */
+  public static void proven(Exchange exchange, Delivery d, String remotePath, String method) {
+    exchange.setProperty(PROVEN, new DeliveryQueue.Verified(d, remotePath, method));
+  }
 
   private final DeliveryQueue queue;
   private final java.util.function.Supplier<List<String>> destinations;
@@ -102,8 +110,35 @@ public final class Deliveries {
   }
 
   /** The attempt succeeded (the destination's verify step recorded it): one line in the log. */
-  public void delivered(Exchange exchange) {
-    Delivery d = exchange.getProperty(DELIVERY, Delivery.class);
-    LOG.info("{} {} -> {} verified", d.name(), d.artifact(), d.destination());
+  /**
+   * After the verify step: the body becomes the proven copy, which the split collects for {@link
+   * #record}. A verify step that proved nothing fails the attempt.
+   */
+  public DeliveryQueue.Verified delivered(Exchange exchange) throws VerificationException {
+    DeliveryQueue.Verified v = exchange.getProperty(PROVEN, DeliveryQueue.Verified.class);
+    if (v == null) {
+      throw new VerificationException(
+          "no proof recorded for delivery "
+              + exchange.getProperty(DELIVERY, Delivery.class).id()
+              + " (a verify step must name its method)");
+    }
+    return v;
+  }
+
+  /**
+   * After a batch's split: the copies it proved (the other items, failed attempts, are left out),
+   * recorded in one commit; only then are they logged as verified.
+   */
+  public void record(List<?> batch) {
+    List<DeliveryQueue.Verified> proven =
+        batch.stream()
+            .filter(DeliveryQueue.Verified.class::isInstance)
+            .map(DeliveryQueue.Verified.class::cast)
+            .toList();
+    queue.verifiedAll(proven);
+    for (DeliveryQueue.Verified v : proven) {
+      Delivery d = v.delivery();
+      LOG.info("{} {} -> {} verified", d.name(), d.artifact(), d.destination());
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.caravan.deliver;
 
 import dev.caravan.files.Layout;
 import dev.caravan.ledger.Delivery;
-import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import java.io.IOException;
 import java.util.Map;
@@ -38,7 +37,6 @@ public final class S3Destination implements Destination {
   private final boolean conditionalWrites;
   private final S3Verifier verifier;
   private final Ledger ledger;
-  private final DeliveryQueue queue;
   private final Bandwidth bandwidth;
 
   public S3Destination(
@@ -49,7 +47,6 @@ public final class S3Destination implements Destination {
       boolean conditionalWrites,
       S3Verifier verifier,
       Ledger ledger,
-      DeliveryQueue queue,
       Bandwidth bandwidth) {
     this.bandwidth = bandwidth;
     this.name = name;
@@ -59,7 +56,6 @@ public final class S3Destination implements Destination {
     this.prefix = prefix.replaceAll("^/+|/+$", "");
     this.verifier = verifier;
     this.ledger = ledger;
-    this.queue = queue;
   }
 
   /** The client of this store, also the aws2-s3 producer's. */
@@ -126,13 +122,14 @@ public final class S3Destination implements Destination {
     Delivery d = exchange.getProperty(Deliveries.DELIVERY, Delivery.class);
     String key = exchange.getMessage().getHeader(ArchiveDestination.TARGET, String.class);
     try {
-      verify(d, key);
+      Deliveries.proven(exchange, d, key, verify(d, key));
     } finally {
       placing.remove(key, d.id());
     }
   }
 
-  private void verify(Delivery d, String key) throws IOException {
+  /** The method that proved the copy; throws when it is missing or other bytes. */
+  private String verify(Delivery d, String key) throws IOException {
     S3Verifier.Copy there =
         verifier
             .find(key)
@@ -141,7 +138,7 @@ public final class S3Destination implements Destination {
         stamped(d, key, there)
             ? verifier.verify(key, d.local(), d.sha256(), d.size()) // the copy has a new ETag
             : verifier.verify(key, there, d.local(), d.sha256(), d.size());
-    queue.verified(d, key, method);
+    return method;
   }
 
   /**

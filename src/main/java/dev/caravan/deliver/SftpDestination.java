@@ -2,7 +2,6 @@ package dev.caravan.deliver;
 
 import dev.caravan.files.Layout;
 import dev.caravan.ledger.Delivery;
-import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import java.io.IOException;
 import java.util.Optional;
@@ -31,16 +30,10 @@ public final class SftpDestination implements Destination {
   private final String base;
   private final SftpVerifier verifier;
   private final Ledger ledger;
-  private final DeliveryQueue queue;
   private final Bandwidth bandwidth;
 
   public SftpDestination(
-      String name,
-      String base,
-      SftpVerifier verifier,
-      Ledger ledger,
-      DeliveryQueue queue,
-      Bandwidth bandwidth) {
+      String name, String base, SftpVerifier verifier, Ledger ledger, Bandwidth bandwidth) {
     this.bandwidth = bandwidth;
     this.name = name;
     // Camel's sftp endpoint takes its folder relative to the login folder and trims leading
@@ -48,7 +41,6 @@ public final class SftpDestination implements Destination {
     this.base = base.replaceAll("^/+", "").replaceAll("/+$", "");
     this.verifier = verifier;
     this.ledger = ledger;
-    this.queue = queue;
   }
 
   /**
@@ -144,7 +136,7 @@ public final class SftpDestination implements Destination {
               + d.size()
               + " bytes)");
     }
-    queue.verified(d, remote(relative), copy.method());
+    Deliveries.proven(exchange, d, remote(relative), copy.method());
   }
 
   private String remote(String relative) {

@@ -3,7 +3,6 @@ package dev.caravan.kafka;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.deliver.Deliveries;
 import dev.caravan.ledger.Delivery;
-import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.ledger.Ledger;
 import java.io.IOException;
@@ -35,7 +34,6 @@ public final class KafkaDestination implements dev.caravan.deliver.CopyCheck {
   private static final String MESSAGES = "CaravanKafkaMessages";
 
   private final Ledger ledger;
-  private final DeliveryQueue queue;
   private final Map<String, String> topics;
   private final int chunk;
 
@@ -43,10 +41,8 @@ public final class KafkaDestination implements dev.caravan.deliver.CopyCheck {
    * @param topics the topic of each kind of message: files, records, events, summaries
    * @param chunk messages per send
    */
-  public KafkaDestination(
-      Ledger ledger, DeliveryQueue queue, Map<String, String> topics, int chunk) {
+  public KafkaDestination(Ledger ledger, Map<String, String> topics, int chunk) {
     this.ledger = ledger;
-    this.queue = queue;
     this.topics = topics;
     this.chunk = chunk;
   }
@@ -86,8 +82,11 @@ public final class KafkaDestination implements dev.caravan.deliver.CopyCheck {
     String topic = topic(d.artifact());
     KafkaMessages rows = exchange.getProperty(MESSAGES, KafkaMessages.class);
     long count = rows == null ? (topic == null ? 0 : 1) : rows.count();
-    queue.verified(
-        d, topic == null ? "(not published)" : topic + " (" + count + " messages)", METHOD);
+    Deliveries.proven(
+        exchange,
+        d,
+        topic == null ? "(not published)" : topic + " (" + count + " messages)",
+        METHOD);
   }
 
   /** After the attempt, however it ended: the CSV being read is closed. */

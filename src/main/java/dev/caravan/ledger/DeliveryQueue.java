@@ -187,38 +187,55 @@ public final class DeliveryQueue {
     return claimed;
   }
 
+  /** A copy read back from its destination and found equal to the artifact, to be recorded. */
+  public record Verified(Delivery delivery, String remotePath, String method) {}
+
   /** The copy was read back from the destination and equals the artifact. */
   public void verified(Delivery d, String remotePath, String method) {
+    verifiedAll(List.of(new Verified(d, remotePath, method)));
+  }
+
+  /**
+   * The copies of one delivery batch, read back and equal, recorded in one commit (each delivery's
+   * state and its file's event). A stop before it leaves them claimed: retried when the lease runs
+   * out, they are found there with the same bytes and recorded then.
+   */
+  public void verifiedAll(List<Verified> copies) {
+    if (copies.isEmpty()) {
+      return;
+    }
     Timestamp now = Timestamp.from(Instant.now());
-    // the delivery's state and the file's event in one commit
     ledger.transaction(
-        "verified delivery " + d.id(),
+        copies.size() + " verified deliveries",
         c -> {
-          Ledger.update(
-              c,
-              "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?,"
-                  + " verified_at = ?, verify_method = ?, last_error = NULL, error_class = NULL,"
-                  + " claimed_until = NULL, updated_at = ? WHERE id = ?",
-              VERIFIED,
-              remotePath,
-              now,
-              method,
-              now,
-              d.id());
-          Ledger.event(
-              c,
-              d.fileId(),
-              "delivered",
-              d.artifact()
-                  + " to "
-                  + d.destination()
-                  + ":"
-                  + remotePath
-                  + " (verified by "
-                  + method
-                  + ", on "
-                  + worker
-                  + ")");
+          for (Verified v : copies) {
+            Delivery d = v.delivery();
+            Ledger.update(
+                c,
+                "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?,"
+                    + " verified_at = ?, verify_method = ?, last_error = NULL, error_class = NULL,"
+                    + " claimed_until = NULL, updated_at = ? WHERE id = ?",
+                VERIFIED,
+                v.remotePath(),
+                now,
+                v.method(),
+                now,
+                d.id());
+            Ledger.event(
+                c,
+                d.fileId(),
+                "delivered",
+                d.artifact()
+                    + " to "
+                    + d.destination()
+                    + ":"
+                    + v.remotePath()
+                    + " (verified by "
+                    + v.method()
+                    + ", on "
+                    + worker
+                    + ")");
+          }
           return null;
         });
   }

@@ -46,6 +46,38 @@ class DeliveryQueueTest {
     return id;
   }
 
+  /** A batch's proven copies are recorded together, each with its path, method and event. */
+  @Test
+  void aBatchOfProvenCopiesIsRecordedInOneCommit() {
+    List<Long> ids = List.of(file("a"), file("b"), file("c"));
+    List<Delivery> claimed = queue.claim("sftp", 10);
+    assertThat(claimed).hasSize(3);
+    queue.verifiedAll(
+        claimed.stream()
+            .map(d -> new DeliveryQueue.Verified(d, "2026/" + d.name(), "ssh-openssl-sha256"))
+            .toList());
+    assertThat(ledger.deliveries())
+        .filteredOn(d -> d.destination().equals("sftp"))
+        .hasSize(3)
+        .allSatisfy(
+            d -> {
+              assertThat(d.state()).isEqualTo(DeliveryQueue.VERIFIED);
+              assertThat(d.remotePath()).isEqualTo("2026/" + d.fileName());
+              assertThat(d.verifyMethod()).isEqualTo("ssh-openssl-sha256");
+              assertThat(d.attempts()).isEqualTo(1);
+            });
+    assertThat(ledger.deliveries())
+        .filteredOn(d -> d.destination().equals("archive"))
+        .allMatch(d -> d.state().equals(DeliveryQueue.PENDING));
+    for (long id : ids) {
+      assertThat(ledger.events(id))
+          .filteredOn(e -> e.event().equals("delivered"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.detail()).contains("raw to sftp:2026/"));
+    }
+    assertThat(queue.claim("sftp", 10)).as("nothing left to claim").isEmpty();
+  }
+
   @Test
   void concurrentClaimsNeverShareADelivery() throws Exception {
     for (int i = 0; i < 40; i++) {
