@@ -40,8 +40,6 @@ public final class DeliveryQueue {
         new Policy(8, Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofMinutes(5));
   }
 
-  private static final String UNIQUE_VIOLATION = "23505";
-
   private final Ledger ledger;
   private final DataSource dataSource;
   private final Policy policy;
@@ -84,7 +82,7 @@ public final class DeliveryQueue {
             // usable after the refused insert
             java.sql.Savepoint before = c.setSavepoint();
             try {
-              Ledger.update(
+              Jdbc.update(
                   c,
                   "INSERT INTO deliveries (file_id, artifact, destination, state, attempts,"
                       + " local_path, name, sha256, size, log_start, next_attempt_at, updated_at)"
@@ -102,7 +100,7 @@ public final class DeliveryQueue {
                   now);
               c.releaseSavepoint(before);
             } catch (SQLException e) {
-              if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+              if (!Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;
               }
               c.rollback(before);
@@ -210,7 +208,7 @@ public final class DeliveryQueue {
         c -> {
           for (Verified v : copies) {
             Delivery d = v.delivery();
-            Ledger.update(
+            Jdbc.update(
                 c,
                 "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?,"
                     + " verified_at = ?, verify_method = ?, last_error = NULL, error_class = NULL,"

@@ -1,5 +1,13 @@
 package dev.caravan.ledger;
 
+import static dev.caravan.ledger.Jdbc.UNIQUE_VIOLATION;
+import static dev.caravan.ledger.Jdbc.bind;
+import static dev.caravan.ledger.Jdbc.clip;
+import static dev.caravan.ledger.Jdbc.instant;
+import static dev.caravan.ledger.Jdbc.now;
+import static dev.caravan.ledger.Jdbc.storable;
+import static dev.caravan.ledger.Jdbc.update;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -15,9 +23,10 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * The SQL ledger: every file taken, every delivery, and an append-only history. H2 or PostgreSQL,
- * schema by Flyway ({@code db/migration}, see {@link Migrations}). Every method is one short
- * transaction.
+ * The SQL ledger: every file taken and its append-only history, and the way into the other tables
+ * ({@link DeliveryQueue} for deliveries, {@link SourceItems} for what remote sources showed). H2 or
+ * PostgreSQL, schema by Flyway ({@code db/migration}, see {@link Migrations}), statements over
+ * {@link Jdbc}. Every method is one short transaction.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -28,13 +37,14 @@ public final class Ledger implements AutoCloseable {
       DUPLICATE = "DUPLICATE",
       RETRY = "RETRY";
 
-  private static final String UNIQUE_VIOLATION = "23505";
-  private static final int MAX_TEXT = 4000;
-
   private final HikariDataSource dataSource;
+  private final Jdbc jdbc;
+  private final SourceItems sourceItems;
 
   private Ledger(HikariDataSource dataSource) {
     this.dataSource = dataSource;
+    this.jdbc = new Jdbc(dataSource);
+    this.sourceItems = new SourceItems(jdbc);
   }
 
   /**
@@ -91,7 +101,7 @@ public final class Ledger implements AutoCloseable {
    * the intake then hashes before it copies, as the file is most likely one it has.
    */
   public boolean knows(String source, String sourcePath, long size) {
-    return query(
+    return jdbc.query(
         "SELECT COUNT(*) FROM files WHERE source = ? AND source_path = ? AND size = ? AND state <> ?",
         rs -> rs.next() && rs.getLong(1) > 0,
         source,
@@ -172,7 +182,7 @@ public final class Ledger implements AutoCloseable {
 
   /** True when the ledger holds the file in a state that must not be taken again. */
   public boolean contains(FileKey key) {
-    return query(
+    return jdbc.query(
         "SELECT state FROM files WHERE source = ? AND source_path = ? AND sha256 = ?",
         rs -> rs.next() && !RETRY.equals(rs.getString(1)),
         key.source(),
@@ -186,7 +196,7 @@ public final class Ledger implements AutoCloseable {
    * downloads (its identity, e.g. Drive id and MD5, is in the path).
    */
   public boolean holds(String source, String sourcePath) {
-    return query(
+    return jdbc.query(
         "SELECT COUNT(*) FROM files WHERE source = ? AND source_path = ? AND state <> ?",
         rs -> rs.next() && rs.getLong(1) > 0,
         source,
@@ -194,92 +204,9 @@ public final class Ledger implements AutoCloseable {
         RETRY);
   }
 
-  /**
-   * The stability gate of a remote source: records that a poll showed this version of an item and
-   * returns how many consecutive polls showed it unchanged (1 for a new or changed version).
-   */
-  public int observe(
-      String source, String itemId, String path, long size, String md5, String modified) {
-    Timestamp now = now();
-    for (int attempt = 0; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
-        if (update(
-                c,
-                "UPDATE source_items SET seen_polls = seen_polls + 1, path = ?, updated_at = ?"
-                    + " WHERE source = ? AND item_id = ? AND size = ? AND md5 = ? AND modified = ?",
-                clip(path),
-                now,
-                source,
-                itemId,
-                size,
-                md5,
-                modified)
-            == 1) {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT seen_polls FROM source_items WHERE source = ? AND item_id = ?")) {
-            bind(s, source, itemId);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? rs.getInt(1) : 1;
-            }
-          }
-        }
-        // new, or another version: the count starts again, and so do the failed downloads
-        if (update(
-                c,
-                "UPDATE source_items SET seen_polls = 1, attempts = 0, last_error = NULL, path = ?,"
-                    + " size = ?, md5 = ?, modified = ?, updated_at = ? WHERE source = ? AND"
-                    + " item_id = ?",
-                clip(path),
-                size,
-                md5,
-                modified,
-                now,
-                source,
-                itemId)
-            == 0) {
-          update(
-              c,
-              "INSERT INTO source_items (source, item_id, path, size, md5, modified, seen_polls,"
-                  + " attempts, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, ?)",
-              source,
-              itemId,
-              clip(path),
-              size,
-              md5,
-              modified,
-              now,
-              now);
-        }
-        return 1;
-      } catch (SQLException e) {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt > 0) {
-          throw new LedgerException("cannot record " + source + " item " + itemId, e);
-        }
-        // another poller inserted it at the same moment: count again
-      }
-    }
-  }
-
-  /** Records a failed download of an item's current version; returns the failures so far. */
-  public int downloadFailed(String source, String itemId, String error) {
-    try (Connection c = dataSource.getConnection()) {
-      update(
-          c,
-          "UPDATE source_items SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE"
-              + " source = ? AND item_id = ?",
-          clip(error),
-          now(),
-          source,
-          itemId);
-    } catch (SQLException e) {
-      throw new LedgerException("cannot record a failed download of " + itemId, e);
-    }
-    return query(
-        "SELECT attempts FROM source_items WHERE source = ? AND item_id = ?",
-        rs -> rs.next() ? rs.getInt(1) : 0,
-        source,
-        itemId);
+  /** What remote sources showed in their listings: the stability gate and failed downloads. */
+  public SourceItems sourceItems() {
+    return sourceItems;
   }
 
   /** Gives a file back to be taken again on the next poll (processing failed unexpectedly). */
@@ -307,7 +234,7 @@ public final class Ledger implements AutoCloseable {
    */
   public int recoverInterrupted() {
     try (Connection c = dataSource.getConnection()) {
-      List<Long> ids = query("SELECT id FROM files WHERE state = ?", Ledger::longs, RECEIVED);
+      List<Long> ids = jdbc.query("SELECT id FROM files WHERE state = ?", Jdbc::longs, RECEIVED);
       for (long id : ids) {
         update(
             c,
@@ -429,7 +356,7 @@ public final class Ledger implements AutoCloseable {
 
   /** The file's local copies: the landed raw file and the artifacts derived from it. */
   public List<java.nio.file.Path> localCopies(long id) {
-    return query(
+    return jdbc.query(
         "SELECT DISTINCT local_path FROM deliveries WHERE file_id = ? AND local_path IS NOT NULL",
         rs -> {
           List<java.nio.file.Path> paths = new ArrayList<>();
@@ -482,16 +409,16 @@ public final class Ledger implements AutoCloseable {
   }
 
   public List<FileRow> files() {
-    return query(FILE_COLUMNS + " ORDER BY id", Ledger::fileRows);
+    return jdbc.query(FILE_COLUMNS + " ORDER BY id", Ledger::fileRows);
   }
 
   public Optional<FileRow> file(long id) {
-    return query(FILE_COLUMNS + " WHERE id = ?", Ledger::fileRows, id).stream().findFirst();
+    return jdbc.query(FILE_COLUMNS + " WHERE id = ?", Ledger::fileRows, id).stream().findFirst();
   }
 
   /** A file's state, or null. */
   public String state(long id) {
-    return query(
+    return jdbc.query(
         "SELECT state FROM files WHERE id = ?", rs -> rs.next() ? rs.getString(1) : null, id);
   }
 
@@ -527,7 +454,7 @@ public final class Ledger implements AutoCloseable {
   }
 
   private List<DeliveryRow> deliveries(String where, Object... args) {
-    return query(
+    return jdbc.query(
         "SELECT d.id, d.file_id, d.name, d.artifact, d.destination, d.state, d.attempts,"
             + " d.last_error, d.size, d.sha256, d.remote_path, d.verified_at, d.verify_method,"
             + " d.error_class FROM deliveries d"
@@ -559,7 +486,7 @@ public final class Ledger implements AutoCloseable {
   }
 
   public List<EventRow> events(long fileId) {
-    return query(
+    return jdbc.query(
         "SELECT at, event, detail FROM file_events WHERE file_id = ? ORDER BY id",
         rs -> {
           List<EventRow> rows = new ArrayList<>();
@@ -578,42 +505,9 @@ public final class Ledger implements AutoCloseable {
 
   // --- plumbing
 
-  private interface Rows<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  private <T> T query(String sql, Rows<T> rows, Object... args) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, args);
-      try (ResultSet rs = s.executeQuery()) {
-        return rows.read(rs);
-      }
-    } catch (SQLException e) {
-      throw new LedgerException("ledger query failed: " + sql, e);
-    }
-  }
-
-  /** Work on one connection, committed at once. */
-  public interface Work<T> {
-    T on(Connection c) throws SQLException;
-  }
-
   /** Runs {@code work} in one transaction: all of it is recorded, or none. */
-  public <T> T transaction(String what, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.on(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new LedgerException("cannot record " + what, e);
-    }
+  public <T> T transaction(String what, Jdbc.Work<T> work) {
+    return jdbc.transaction(what, work);
   }
 
   /** Adds an event to a file's history within a {@link #transaction}. */
@@ -628,14 +522,6 @@ public final class Ledger implements AutoCloseable {
       insertEvent(c, id, event, detail);
     } catch (SQLException e) {
       throw new LedgerException("cannot record " + event + " of file " + id, e);
-    }
-  }
-
-  /** One statement with its arguments bound in order, on {@code c}; the rows it changed. */
-  static int update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, args);
-      return s.executeUpdate();
     }
   }
 
@@ -659,40 +545,5 @@ public final class Ledger implements AutoCloseable {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
       }
     }
-  }
-
-  private static void bind(PreparedStatement s, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      s.setObject(i + 1, args[i]);
-    }
-  }
-
-  private static List<Long> longs(ResultSet rs) throws SQLException {
-    List<Long> ids = new ArrayList<>();
-    while (rs.next()) {
-      ids.add(rs.getLong(1));
-    }
-    return ids;
-  }
-
-  private static Timestamp now() {
-    return Timestamp.from(Instant.now());
-  }
-
-  private static Instant instant(Timestamp t) {
-    return t == null ? null : t.toInstant();
-  }
-
-  private static String clip(String s) {
-    s = storable(s);
-    return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
-  }
-
-  /**
-   * Text as given, but for NUL, which PostgreSQL cannot store in text: it is kept as ␀ (U+2400),
-   * the same on H2. Only Drive names can hold one.
-   */
-  static String storable(String s) {
-    return s == null ? null : s.replace('\u0000', '\u2400');
   }
 }

@@ -118,8 +118,9 @@ public final class DriveIntake {
           continue;
         }
         int seen =
-            ledger.observe(
-                SOURCE, item.id(), item.path(), item.size(), item.md5(), item.modified());
+            ledger
+                .sourceItems()
+                .observe(SOURCE, item.id(), item.path(), item.size(), item.md5(), item.modified());
         if (seen >= 2 || oldEnough(item, now)) {
           take.add(item);
         } else {
@@ -186,7 +187,7 @@ public final class DriveIntake {
       sha = calls.call(what, () -> fetch(item, temp, what));
     } catch (DriveException e) {
       downloadFailures.incrementAndGet();
-      int n = ledger.downloadFailed(SOURCE, item.id(), e.getMessage());
+      int n = ledger.sourceItems().downloadFailed(SOURCE, item.id(), e.getMessage());
       LOG.error(
           "{}: not taken ({} failed attempt(s) at this version): {}",
           item.path(),
