@@ -519,7 +519,8 @@ public class CaravanBeans implements CamelConfiguration {
         new dev.caravan.readings.ReadingSpool(
             dir.resolve("spool"),
             Duration.parse(property(context, "caravan.readings.window")),
-            Duration.parse(property(context, "caravan.readings.grace"))),
+            Duration.parse(property(context, "caravan.readings.grace")),
+            Duration.parse(property(context, "caravan.readings.parts-kept"))),
         new dev.caravan.readings.WindowWriter(duckDb),
         ledger,
         dir.resolve("outbox"),

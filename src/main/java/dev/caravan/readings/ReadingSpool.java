@@ -32,7 +32,10 @@ import java.util.regex.Pattern;
  * synced before it is acknowledged. A window whose end plus the grace has passed is sealed (renamed
  * {@code .p<N>.sealed}, part N of that window: readings that come later go into a new file and a
  * later part); once its Parquet is written the sealed file is replaced by an empty {@code .done}
- * marker, which keeps the count of parts.
+ * marker, which keeps the count of parts. Markers of windows older than {@code partsKept} are
+ * removed (the spool is listed at every sealing, and a station makes 35,000 windows a year): a
+ * reading later than that starts its window's parts again, and its file gets the destinations' next
+ * free name instead ({@code data_HHMM (2).parquet}), never replacing one.
  */
 public final class ReadingSpool {
 
@@ -47,14 +50,16 @@ public final class ReadingSpool {
   private final Path dir;
   private final long windowS;
   private final Duration grace;
+  private final Duration partsKept;
 
   /** Files opened for appending since the start: their torn tail (if any) is already cut. */
   private final Set<Path> checked = new HashSet<>();
 
-  public ReadingSpool(Path dir, Duration window, Duration grace) {
+  public ReadingSpool(Path dir, Duration window, Duration grace, Duration partsKept) {
     this.dir = dir;
     this.windowS = window.toSeconds();
     this.grace = grace;
+    this.partsKept = partsKept;
     if (windowS <= 0 || 86_400 % windowS != 0) {
       throw new IllegalArgumentException(
           "caravan.readings.window must divide a day in whole seconds, not " + window);
@@ -120,11 +125,18 @@ public final class ReadingSpool {
     Map<String, Integer> parts = new TreeMap<>();
     List<Path> open = new ArrayList<>();
     List<Sealed> sealed = new ArrayList<>();
+    List<Path> forgotten = new ArrayList<>();
     try (var files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         String name = f.getFileName().toString();
         Matcher p = PART.matcher(name);
-        if (p.matches()) {
+        if (p.matches()
+            && p.group(4).equals("done")
+            && Instant.ofEpochSecond(Long.parseLong(p.group(1)) + windowS)
+                .plus(partsKept)
+                .isBefore(now)) {
+          forgotten.add(f);
+        } else if (p.matches()) {
           int part = Integer.parseInt(p.group(3));
           parts.merge(p.group(1) + "-" + p.group(2), part, Math::max);
           if (p.group(4).equals("sealed")) {
@@ -135,7 +147,10 @@ public final class ReadingSpool {
         }
       }
     }
-    boolean moved = false;
+    for (Path f : forgotten) {
+      Files.deleteIfExists(f);
+    }
+    boolean moved = !forgotten.isEmpty();
     for (Path f : open) {
       Matcher m = OPEN.matcher(f.getFileName().toString());
       m.matches();
