@@ -6,12 +6,7 @@ import dev.caravan.app.AppHarness;
 import dev.caravan.testing.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -76,20 +71,16 @@ class ReadingsFromKafkaTest {
     if (!Files.isDirectory(day)) {
       return List.of();
     }
-    List<Double> values = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT v FROM read_parquet('"
-                    + day
-                    + "/data_0800*.parquet', hive_partitioning = false) ORDER BY time")) {
-      while (r.next()) {
-        values.add(r.getDouble(1));
-      }
+    try {
+      return dev.caravan.testing.DuckDbQuery.column(
+              "SELECT v FROM read_parquet('"
+                  + day
+                  + "/data_0800*.parquet', hive_partitioning = false) ORDER BY time")
+          .stream()
+          .map(Double::valueOf)
+          .toList();
     } catch (java.sql.SQLException e) {
       return List.of(); // no part yet
     }
-    return values;
   }
 }
