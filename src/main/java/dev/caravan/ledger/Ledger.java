@@ -40,9 +40,11 @@ public final class Ledger implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbc jdbc;
   private final SourceItems sourceItems;
+  private final H2Upkeep upkeep;
 
-  private Ledger(HikariDataSource dataSource) {
+  private Ledger(HikariDataSource dataSource, String url) {
     this.dataSource = dataSource;
+    this.upkeep = H2Upkeep.forUrl(durable(url));
     this.jdbc = new Jdbc(dataSource);
     this.sourceItems = new SourceItems(jdbc);
   }
@@ -61,14 +63,28 @@ public final class Ledger implements AutoCloseable {
   /**
    * H2 writes a commit to its file up to a second later by default (WRITE_DELAY): a kill -9 in that
    * second loses transactions it has acknowledged (measured: about 250 of them). An H2 file ledger
-   * is opened with {@code WRITE_DELAY=0}, each commit on disk before it returns, unless the URL
-   * sets it otherwise.
+   * is opened with {@code WRITE_DELAY=0}, each commit in the file before it returns, unless the URL
+   * sets it otherwise. Each commit is then a new chunk of H2's store, and H2 runs no background
+   * upkeep: {@code RETENTION_TIME=0} lets the space of chunks no longer used be written again at
+   * once (old chunks are kept 45 s by default in case the disk reorders writes at a power cut,
+   * which the embedded ledger does not claim to survive; a killed process leaves its writes in
+   * order), and {@link #upkeep} rewrites sparse chunks. Measured: 20,000 commits grew the file to
+   * 685 MB without either, to 28 MB with both.
    */
   static String durable(String url) {
     boolean h2File = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
-    return h2File && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=")
-        ? url + ";WRITE_DELAY=0"
-        : url;
+    if (!h2File) {
+      return url;
+    }
+    String upper = url.toUpperCase(java.util.Locale.ROOT);
+    String out = url;
+    if (!upper.contains("WRITE_DELAY=")) {
+      out += ";WRITE_DELAY=0";
+      if (!upper.contains("RETENTION_TIME=")) {
+        out += ";RETENTION_TIME=0";
+      }
+    }
+    return out;
   }
 
   /** Connects (pooled) and brings the schema up to date. */
@@ -89,7 +105,7 @@ public final class Ledger implements AutoCloseable {
       ds.close();
       throw new LedgerException("cannot migrate the ledger at " + url + ": " + e.getMessage(), e);
     }
-    return new Ledger(ds);
+    return new Ledger(ds, url);
   }
 
   public DataSource dataSource() {
@@ -202,6 +218,15 @@ public final class Ledger implements AutoCloseable {
         source,
         sourcePath,
         RETRY);
+  }
+
+  /**
+   * Keeps an embedded H2 ledger's file from growing with every commit (see {@link H2Upkeep}): true
+   * when it rewrote something. Nothing to do on PostgreSQL. Called by the {@code ledger-upkeep}
+   * route.
+   */
+  public boolean upkeep() {
+    return upkeep != null && upkeep.run(dataSource);
   }
 
   /** What remote sources showed in their listings: the stability gate and failed downloads. */
