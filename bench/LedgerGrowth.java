@@ -13,9 +13,10 @@ public class LedgerGrowth {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
     int every = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    String settings = args.length > 2 ? args[2] : "";
     Path dir = Files.createTempDirectory("ledger-growth");
     Path file = dir.resolve("ledger.mv.db");
-    try (Ledger ledger = Ledger.open(Ledger.url("", dir), "sa", "")) {
+    try (Ledger ledger = Ledger.open(Ledger.url("", dir) + settings, "sa", "")) {
       long t0 = System.nanoTime();
       long upkeepNs = 0;
       for (int i = 0; i < n; i++) {
