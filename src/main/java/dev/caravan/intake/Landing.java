@@ -12,11 +12,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -86,42 +83,30 @@ public final class Landing {
     String name = file.getName();
     LogKind kind = LogKind.of(file.toPath());
     long sizeBefore = Files.size(file.toPath());
-    boolean stage = !ledger.knows(source, relative, sizeBefore);
-    Path staged = stage ? stagingFile(source) : null;
-    String sha;
-    long size;
+    java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file.toPath());
     MessageDigest digest = Sha256.digest();
-    size = -1;
-    if (staged != null) {
-      deleteWhenDone(exchange, staged);
-      java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file.toPath());
-      try {
-        size = stage(file.toPath(), staged, digest);
-      } catch (IOException e) {
-        // landing cannot take the copy now (full, unwritable): the file is only hashed, and the
-        // landing step meets the same cause once the file is claimed, which records it there
-        LOG.debug("{}: no staging copy ({}); hashed only", file, e.toString());
-        Files.deleteIfExists(staged);
-        staged = null;
-        digest.reset();
-      }
-      // the copy and its hash agree by construction; a file still being written would not
-      // hold its size and time over the copy
-      if (staged != null
-          && (size != sizeBefore
-              || Files.size(file.toPath()) != size
-              || !Files.getLastModifiedTime(file.toPath()).equals(modified))) {
-        throw new IOException(file + " changed while it was taken; it is taken at a later poll");
-      }
-    }
+    Path staged =
+        ledger.knows(source, relative, sizeBefore)
+            ? null
+            : stageOrNull(exchange, file.toPath(), source, digest);
+    long size;
     if (staged == null) {
+      digest.reset();
       try (InputStream in = Files.newInputStream(file.toPath())) {
         size = Sha256.copy(in, OutputStream.nullOutputStream(), digest);
       }
     } else {
+      size = Files.size(staged);
+      // the copy and its hash agree by construction; a file still being written would not
+      // hold its size and time over the copy
+      if (size != sizeBefore
+          || Files.size(file.toPath()) != size
+          || !Files.getLastModifiedTime(file.toPath()).equals(modified)) {
+        throw new IOException(file + " changed while it was taken; it is taken at a later poll");
+      }
       m.setHeader(FileHeaders.STAGED, staged.toString());
     }
-    sha = Sha256.hex(digest);
+    String sha = Sha256.hex(digest);
     m.setHeader(FileHeaders.SOURCE_PATH, relative);
     m.setHeader(FileHeaders.NAME, name);
     m.setHeader(FileHeaders.SIZE, size);
@@ -130,19 +115,34 @@ public final class Landing {
     m.setHeader(FileHeaders.KEY, new FileKey(source, relative, sha).encode());
   }
 
-  /** A new hidden temporary name in landing: {@link #removeLeftovers} finds it after a kill. */
-  public Path stagingFile(String source) throws IOException {
+  /**
+   * The file copied into a new hidden staging file in landing while {@code digest} hashes it
+   * ({@link #removeLeftovers} finds one a kill left; the exchange deletes it when done); null when
+   * landing cannot take the copy now (full, unwritable): the file is then only hashed, and the
+   * landing step meets the same cause once the file is claimed, which records it there.
+   */
+  private Path stageOrNull(Exchange exchange, Path file, String source, MessageDigest digest)
+      throws IOException {
     Path dir = Files.createDirectories(landingDir.resolve(Layout.safeName(source)));
-    return dir.resolve(".staged-" + UUID.randomUUID() + ".tmp");
+    Path staged = dir.resolve(".staged-" + UUID.randomUUID() + ".tmp");
+    deleteWhenDone(exchange, staged);
+    try {
+      copyHashing(file, staged, digest);
+      return staged;
+    } catch (IOException e) {
+      LOG.debug("{}: no staging copy ({}); hashed only", file, e.toString());
+      Files.deleteIfExists(staged);
+      return null;
+    }
   }
 
-  private static long stage(Path file, Path staged, MessageDigest digest) throws IOException {
+  /** Copies {@code file} to the new file {@code to}, feeding {@code digest} on the way. */
+  private static void copyHashing(Path file, Path to, MessageDigest digest) throws IOException {
     try (InputStream in = Files.newInputStream(file);
         OutputStream out =
             new java.io.BufferedOutputStream(
-                Files.newOutputStream(staged, java.nio.file.StandardOpenOption.CREATE_NEW),
-                1 << 16)) {
-      return Sha256.copy(in, out, digest);
+                Files.newOutputStream(to, java.nio.file.StandardOpenOption.CREATE_NEW), 1 << 16)) {
+      Sha256.copy(in, out, digest);
     }
   }
 
@@ -190,28 +190,15 @@ public final class Landing {
     } else if (!Files.exists(target)) {
       Path temp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
       try {
-        String copied;
-        try (InputStream in = Files.newInputStream(source.toPath());
-            java.nio.channels.FileChannel file =
-                java.nio.channels.FileChannel.open(
-                    temp,
-                    java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
-            OutputStream out =
-                new java.io.BufferedOutputStream(
-                    java.nio.channels.Channels.newOutputStream(file), 1 << 16)) {
-          MessageDigest digest = Sha256.digest();
-          Sha256.copy(in, out, digest);
-          copied = Sha256.hex(digest);
-          out.flush();
-          file.force(true); // on disk before the ledger says it landed
-        }
+        MessageDigest digest = Sha256.digest();
+        copyHashing(source.toPath(), temp, digest);
+        String copied = Sha256.hex(digest);
         if (!copied.equals(sha)) {
           throw new IOException(
               source + " changed while it was taken (SHA-256 " + sha + " then " + copied + ")");
         }
-        moveIntoPlace(temp, target);
-        dev.caravan.files.Durable.syncFolder(dir);
+        // on disk before the ledger says it landed; the same bytes may have landed meanwhile
+        dev.caravan.files.Durable.publish(temp, target);
       } finally {
         Files.deleteIfExists(temp);
       }
@@ -240,16 +227,6 @@ public final class Landing {
       return h.start();
     } catch (IOException e) {
       return null; // the decode step reports what is wrong with it
-    }
-  }
-
-  private static void moveIntoPlace(Path temp, Path target) throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException e) {
-      // the same content landed meanwhile (a retry): what is there is the same bytes
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target);
     }
   }
 }

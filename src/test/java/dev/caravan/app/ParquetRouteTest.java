@@ -130,23 +130,17 @@ class ParquetRouteTest {
   private static void assertSummaryAsParquet(Path json, Path parquet) throws Exception {
     assertThat(parquet).exists();
     var expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT to_json(p) FROM read_parquet('"
-                    + parquet
-                    + "', hive_partitioning = false) p")) {
-      assertThat(r.next()).isTrue();
-      var actual = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getString(1));
-      for (String field : List.of("file", "records", "enabled_s", "v_min", "energy_wh", "i_peak")) {
-        assertThat(actual.get(field))
-            .as("%s %s", parquet.getFileName(), field)
-            .isEqualTo(expected.get(field));
-      }
-      assertThat(actual.get("channel_energy_wh")).isEqualTo(expected.get("channel_energy_wh"));
-      assertThat(r.next()).isFalse();
+    List<String> rows =
+        dev.caravan.testing.DuckDbQuery.rows(
+            "SELECT to_json(p) FROM read_parquet('" + parquet + "', hive_partitioning = false) p");
+    assertThat(rows).as("one row per summary").hasSize(1);
+    var actual = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rows.get(0));
+    for (String field : List.of("file", "records", "enabled_s", "v_min", "energy_wh", "i_peak")) {
+      assertThat(actual.get(field))
+          .as("%s %s", parquet.getFileName(), field)
+          .isEqualTo(expected.get(field));
     }
+    assertThat(actual.get("channel_energy_wh")).isEqualTo(expected.get("channel_energy_wh"));
   }
 
   /** The DuckDB types the Parquet must have, by column; other columns are text or doubles. */

@@ -148,7 +148,7 @@ abstract class RouteAppContract {
               "2022/03/01/x (3).v1.csv");
       assertThat(app.ledger().events(files.get(1).id()))
           .anyMatch(e -> e.event().equals("renamed") || e.event().equals("duplicate"));
-      // each file was read once into a staging copy; none outlives its file, kept or dropped
+      // no staging copy outlives its file, kept or dropped
       awaitNoStagingCopy(app);
       assertThat(landed(app))
           .as("one landed copy per content and name, each the bytes its folder names")

@@ -72,7 +72,7 @@ class ReadingsFromKafkaTest {
       return List.of();
     }
     try {
-      return dev.caravan.testing.DuckDbQuery.column(
+      return dev.caravan.testing.DuckDbQuery.rows(
               "SELECT v FROM read_parquet('"
                   + day
                   + "/data_0800*.parquet', hive_partitioning = false) ORDER BY time")

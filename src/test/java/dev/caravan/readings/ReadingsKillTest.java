@@ -13,10 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -223,16 +219,15 @@ class ReadingsKillTest {
     if (files(archive).isEmpty()) {
       return out;
     }
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT CAST(seq AS INTEGER), filename FROM read_parquet('"
-                    + archive
-                    + "/station=*/*/*/*/*.parquet', filename = true, union_by_name = true)")) {
-      while (r.next()) {
-        out.computeIfAbsent(r.getInt(1), k -> new ArrayList<>())
-            .add(archive.relativize(Path.of(r.getString(2))).toString());
+    try {
+      for (String row :
+          dev.caravan.testing.DuckDbQuery.rows(
+              "SELECT CAST(seq AS INTEGER), filename FROM read_parquet('"
+                  + archive
+                  + "/station=*/*/*/*/*.parquet', filename = true, union_by_name = true)")) {
+        int bar = row.indexOf('|');
+        out.computeIfAbsent(Integer.parseInt(row.substring(0, bar)), k -> new ArrayList<>())
+            .add(archive.relativize(Path.of(row.substring(bar + 1))).toString());
       }
     } catch (java.sql.SQLException e) {
       return Map.of(); // a file being written as we look: not yet

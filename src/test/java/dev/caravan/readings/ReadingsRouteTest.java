@@ -12,13 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,27 +74,13 @@ class ReadingsRouteTest {
 
   /** The same, with {@code tail} after the FROM (an ORDER BY). */
   static List<String> rows(Path parquet, String select, String tail) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT "
-                    + select
-                    + " FROM read_parquet('"
-                    + parquet
-                    + "', hive_partitioning = false, union_by_name = true) "
-                    + tail)) {
-      int n = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          b.append(i > 1 ? "|" : "").append(r.getString(i));
-        }
-        out.add(b.toString());
-      }
-    }
-    return out;
+    return dev.caravan.testing.DuckDbQuery.rows(
+        "SELECT "
+            + select
+            + " FROM read_parquet('"
+            + parquet
+            + "', hive_partitioning = false, union_by_name = true) "
+            + tail);
   }
 
   @Test

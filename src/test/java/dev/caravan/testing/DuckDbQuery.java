@@ -13,14 +13,19 @@ public final class DuckDbQuery {
 
   private DuckDbQuery() {}
 
-  /** Each row's first column, as text (null for SQL NULL). */
-  public static List<String> column(String sql) throws SQLException {
+  /** Each row as text, its columns joined by {@code |} (SQL NULL as "null"). */
+  public static List<String> rows(String sql) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
+      int n = r.getMetaData().getColumnCount();
       while (r.next()) {
-        out.add(r.getString(1));
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          b.append(i > 1 ? "|" : "").append(r.getString(i));
+        }
+        out.add(b.toString());
       }
     }
     return out;
