@@ -197,13 +197,15 @@ class InsightRouteTest {
     }
   }
 
+  /** The reports in the archive; one still being written (a hidden temporary name) is not one. */
   static List<String> reports(AppHarness app) {
     try (Stream<Path> s = Files.walk(app.archive)) {
       return s.filter(p -> p.toString().endsWith("_report.html"))
+          .filter(p -> !p.getFileName().toString().startsWith("."))
           .map(p -> app.archive.relativize(p).toString())
           .toList();
-    } catch (java.io.IOException e) {
-      return List.of();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return List.of(); // a temporary file renamed as we walk: look again
     }
   }
 }
