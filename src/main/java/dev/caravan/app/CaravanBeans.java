@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Java beans the YAML routes call, built from the configuration and bound under the names the
- * routes use: {@code ledger}, {@code ledgerRepository}, {@code landing}, {@code decoder}, {@code
- * archive}, {@code outcome}.
+ * routes use: {@code ledger}, {@code ledgerRepository}, {@code oneLedgerCommit}, {@code landing},
+ * {@code decoder}, {@code archive}, {@code outcome}.
  */
 public class CaravanBeans implements CamelConfiguration {
 
@@ -71,6 +71,8 @@ public class CaravanBeans implements CamelConfiguration {
     // for sql: endpoints in the routes that read the ledger
     registry.bind("ledgerDataSource", ledger.dataSource());
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
+    // the take route's policy: a file's landing, processing and outcome in one ledger commit
+    registry.bind("oneLedgerCommit", new dev.caravan.ledger.OneCommitPolicy(ledger));
     Landing landing = new Landing(data.resolve("landing"), ledger);
     registry.bind("landing", landing);
     String configuredMember = property(context, "caravan.leader.member");

@@ -26,7 +26,8 @@ import javax.sql.DataSource;
  * The SQL ledger: every file taken and its append-only history, and the way into the other tables
  * ({@link DeliveryQueue} for deliveries, {@link SourceItems} for what remote sources showed). H2 or
  * PostgreSQL, schema by Flyway ({@code db/migration}, see {@link Migrations}), statements over
- * {@link Jdbc}. Every method is one short transaction.
+ * {@link Jdbc}. Every method is one short transaction, or part of the one {@link #inOneCommit}
+ * runs.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -37,13 +38,18 @@ public final class Ledger implements AutoCloseable {
       DUPLICATE = "DUPLICATE",
       RETRY = "RETRY";
 
-  private final HikariDataSource dataSource;
+  private final HikariDataSource pool;
+
+  /** The pool's connections, or this thread's one transaction within {@link #inOneCommit}. */
+  private final OneCommit dataSource;
+
   private final Jdbc jdbc;
   private final SourceItems sourceItems;
   private final H2Upkeep upkeep;
 
-  private Ledger(HikariDataSource dataSource, String url) {
-    this.dataSource = dataSource;
+  private Ledger(HikariDataSource pool, String url) {
+    this.pool = pool;
+    this.dataSource = new OneCommit(pool);
     this.upkeep = H2Upkeep.forUrl(durable(url));
     this.jdbc = new Jdbc(dataSource);
     this.sourceItems = new SourceItems(jdbc);
@@ -226,7 +232,7 @@ public final class Ledger implements AutoCloseable {
    * route.
    */
   public boolean upkeep() {
-    return upkeep != null && upkeep.run(dataSource);
+    return upkeep != null && upkeep.run(pool);
   }
 
   /** What remote sources showed in their listings: the stability gate and failed downloads. */
@@ -525,10 +531,23 @@ public final class Ledger implements AutoCloseable {
 
   @Override
   public void close() {
-    dataSource.close();
+    pool.close();
+  }
+
+  /**
+   * Runs {@code work} with every ledger call this thread makes in it recorded in one commit at its
+   * end, or none if it throws (see {@link OneCommit}).
+   */
+  public <T> T inOneCommit(java.util.concurrent.Callable<T> work) throws Exception {
+    return dataSource.run(work);
   }
 
   // --- plumbing
+
+  /** The JDBC helper over this ledger's connections, for the other tables' classes. */
+  Jdbc jdbc() {
+    return jdbc;
+  }
 
   /** Runs {@code work} in one transaction: all of it is recorded, or none. */
   public <T> T transaction(String what, Jdbc.Work<T> work) {

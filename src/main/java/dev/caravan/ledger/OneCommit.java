@@ -1,0 +1,204 @@
+package dev.caravan.ledger;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Savepoint;
+import java.util.concurrent.Callable;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The ledger's connections, and a way to make many ledger calls one commit: inside {@link #run},
+ * every connection the calling thread takes from this data source is the same one, in one
+ * transaction committed at the end (or rolled back if the work throws). A ledger method's own
+ * transaction then becomes a savepoint in it: its rollback undoes its part only, as before, and its
+ * commit waits for the end. Outside {@code run} nothing changes: each connection is the pool's.
+ *
+ * <p>Why: with H2 writing each commit before it returns, a commit is the largest cost of a small
+ * file (about 1.2 ms of CPU, measured in {@code bench/LedgerCommits.java}), and a file took four at
+ * intake. The intake's take route runs a file's landing, processing and outcome in one (see {@link
+ * OneCommitPolicy}).
+ */
+public final class OneCommit implements DataSource {
+
+  private final DataSource pool;
+  private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+
+  public OneCommit(DataSource pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Runs {@code work} with this thread's ledger calls in one transaction: all of it is recorded at
+   * the end, or none. Within a {@code run} already, it is part of that one.
+   */
+  public <T> T run(Callable<T> work) throws Exception {
+    if (bound.get() != null) {
+      return work.call();
+    }
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      bound.set(c);
+      T result;
+      try {
+        result = work.call();
+      } catch (Exception | Error e) {
+        bound.remove();
+        rollbackQuietly(c, e);
+        throw e;
+      }
+      bound.remove();
+      c.commit();
+      return result;
+    } finally {
+      bound.remove();
+    }
+  }
+
+  /** Whether this thread's ledger calls are part of a {@link #run} now. */
+  public boolean active() {
+    return bound.get() != null;
+  }
+
+  private static void rollbackQuietly(Connection c, Throwable cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Connection c = bound.get();
+    return c == null ? pool.getConnection() : nested(c);
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    Connection c = bound.get();
+    return c == null ? pool.getConnection(username, password) : nested(c);
+  }
+
+  /** The bound connection, as a caller that thinks it has a connection of its own sees it. */
+  private static Connection nested(Connection c) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            OneCommit.class.getClassLoader(), new Class<?>[] {Connection.class}, new Nested(c));
+  }
+
+  /**
+   * A caller's own transaction on the bound connection: its {@code setAutoCommit(false)} opens a
+   * savepoint, its commit releases it (the work waits for the end of the run), its rollback goes
+   * back to it; closing gives the connection back to the run, not to the pool.
+   */
+  private static final class Nested implements InvocationHandler {
+    private final Connection c;
+    private Savepoint savepoint;
+    private boolean closed;
+
+    Nested(Connection c) {
+      this.c = c;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+      switch (m.getName()) {
+        case "close":
+          if (!closed && savepoint != null) {
+            c.rollback(savepoint); // left without a commit: undone, as a pool does
+          }
+          savepoint = null;
+          closed = true;
+          return null;
+        case "isClosed":
+          return closed || c.isClosed();
+        case "getAutoCommit":
+          return savepoint == null;
+        case "setAutoCommit":
+          boolean auto = (Boolean) args[0];
+          if (!auto && savepoint == null) {
+            savepoint = c.setSavepoint();
+          } else if (auto && savepoint != null) {
+            c.releaseSavepoint(savepoint);
+            savepoint = null;
+          }
+          return null;
+        case "commit":
+          if (savepoint != null) {
+            c.releaseSavepoint(savepoint);
+            savepoint = c.setSavepoint();
+          }
+          return null;
+        case "rollback":
+          if (args == null || args.length == 0) {
+            if (savepoint != null) {
+              c.rollback(savepoint);
+              savepoint = c.setSavepoint();
+            }
+            return null;
+          }
+          break;
+        case "unwrap":
+        case "isWrapperFor":
+          break;
+        case "equals":
+          return proxy == args[0];
+        case "hashCode":
+          return System.identityHashCode(proxy);
+        default:
+          if (closed) {
+            throw new SQLException("connection closed");
+          }
+      }
+      try {
+        return m.invoke(c, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  // --- the rest of DataSource, as the pool has it
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return pool.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    pool.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    pool.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return pool.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return pool.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return iface.isInstance(this) ? iface.cast(this) : pool.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return iface.isInstance(this) || pool.isWrapperFor(iface);
+  }
+}
