@@ -68,6 +68,15 @@ public final class Jdbc {
     }
   }
 
+  /** One statement on a connection of its own; the rows it changed. */
+  public int update(String what, String sql, Object... args) {
+    try (Connection c = dataSource.getConnection()) {
+      return update(c, sql, args);
+    } catch (SQLException e) {
+      throw new LedgerException("cannot record " + what, e);
+    }
+  }
+
   /** A connection of the pool, for work that takes several statements without a transaction. */
   Connection connection() throws SQLException {
     return dataSource.getConnection();

@@ -1,15 +1,12 @@
 package dev.caravan.ledger;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The ledger's record of finalized periods (a source's day, complete at a destination) and the
@@ -27,37 +24,33 @@ public final class Watermarks {
       Long markerFileId,
       Instant verifiedAt) {}
 
-  private final DataSource dataSource;
+  private final Jdbc jdbc;
 
   public Watermarks(Ledger ledger) {
-    this.dataSource = ledger.dataSource();
+    this.jdbc = ledger.jdbc();
   }
 
   public List<Period> periods() {
-    List<Period> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT source, destination, period, file_count, total_bytes, marker_file_id,"
-                    + " verified_at FROM finalized ORDER BY source, destination, period");
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        long marker = rs.getLong(6);
-        Timestamp v = rs.getTimestamp(7);
-        out.add(
-            new Period(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getInt(4),
-                rs.getLong(5),
-                rs.wasNull() ? null : marker,
-                v == null ? null : v.toInstant()));
-      }
-    } catch (SQLException e) {
-      throw new LedgerException("cannot read the finalized periods", e);
-    }
-    return out;
+    return jdbc.query(
+        "SELECT source, destination, period, file_count, total_bytes, marker_file_id, verified_at"
+            + " FROM finalized ORDER BY source, destination, period",
+        rs -> {
+          List<Period> out = new ArrayList<>();
+          while (rs.next()) {
+            long marker = rs.getLong(6);
+            boolean noMarker = rs.wasNull();
+            out.add(
+                new Period(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getInt(4),
+                    rs.getLong(5),
+                    noMarker ? null : marker,
+                    Jdbc.instant(rs.getTimestamp(7))));
+          }
+          return out;
+        });
   }
 
   /**
@@ -66,22 +59,21 @@ public final class Watermarks {
    */
   public boolean finalize(
       String source, String destination, String period, int files, long bytes, long markerId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO finalized (source, destination, period, file_count, total_bytes,"
-                    + " marker_file_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      s.setString(1, source);
-      s.setString(2, destination);
-      s.setString(3, period);
-      s.setInt(4, files);
-      s.setLong(5, bytes);
-      s.setLong(6, markerId);
-      s.setTimestamp(7, Timestamp.from(Instant.now()));
-      s.executeUpdate();
+    try (Connection c = jdbc.connection()) {
+      Jdbc.update(
+          c,
+          "INSERT INTO finalized (source, destination, period, file_count, total_bytes,"
+              + " marker_file_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          source,
+          destination,
+          period,
+          files,
+          bytes,
+          markerId,
+          Jdbc.now());
       return true;
     } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState())) {
+      if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
         return false;
       }
       throw new LedgerException("cannot record " + source + " " + period + " as finalized", e);
@@ -90,7 +82,8 @@ public final class Watermarks {
 
   /** The marker of a period is verified at its destination. */
   public void markerVerified(String source, String destination, String period, Instant at) {
-    update(
+    jdbc.update(
+        "the marker of " + source + " " + period,
         "UPDATE finalized SET verified_at = ? WHERE source = ? AND destination = ? AND period = ?",
         Timestamp.from(at),
         source,
@@ -104,21 +97,23 @@ public final class Watermarks {
     if (now.isPresent() && now.get().compareTo(until) >= 0) {
       return;
     }
-    Timestamp at = Timestamp.from(Instant.now());
+    String what = "the watermark of " + source + " at " + destination;
     if (now.isEmpty()) {
-      update(
+      jdbc.update(
+          what,
           "INSERT INTO watermarks (source, destination, finalized_until, updated_at) VALUES (?, ?,"
               + " ?, ?)",
           source,
           destination,
           until,
-          at);
+          Jdbc.now());
     } else {
-      update(
+      jdbc.update(
+          what,
           "UPDATE watermarks SET finalized_until = ?, updated_at = ? WHERE source = ? AND"
               + " destination = ?",
           until,
-          at,
+          Jdbc.now(),
           source,
           destination);
     }
@@ -126,29 +121,10 @@ public final class Watermarks {
 
   /** The first day not known complete, for a source at a destination. */
   public Optional<String> watermark(String source, String destination) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT finalized_until FROM watermarks WHERE source = ? AND destination = ?")) {
-      s.setString(1, source);
-      s.setString(2, destination);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new LedgerException("cannot read the watermark of " + source, e);
-    }
-  }
-
-  private void update(String sql, Object... args) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        s.setObject(i + 1, args[i]);
-      }
-      s.executeUpdate();
-    } catch (SQLException e) {
-      throw new LedgerException("cannot update the completeness records", e);
-    }
+    return jdbc.query(
+        "SELECT finalized_until FROM watermarks WHERE source = ? AND destination = ?",
+        rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty(),
+        source,
+        destination);
   }
 }
