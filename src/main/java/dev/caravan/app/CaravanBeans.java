@@ -21,6 +21,7 @@ import dev.caravan.leader.TakeOver;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerIdempotentRepository;
+import dev.caravan.ledger.PollBatch;
 import dev.caravan.observe.CaravanMetrics;
 import dev.caravan.observe.LedgerFigures;
 import dev.caravan.retention.Retention;
@@ -33,6 +34,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +73,14 @@ public class CaravanBeans implements CamelConfiguration {
     // for sql: endpoints in the routes that read the ledger
     registry.bind("ledgerDataSource", ledger.dataSource());
     registry.bind("ledgerRepository", new LedgerIdempotentRepository(ledger));
-    // the take route's policy: a file's landing, processing and outcome in one ledger commit
-    registry.bind("oneLedgerCommit", new dev.caravan.ledger.OneCommitPolicy(ledger));
+    // the take route's policy: a file's landing, processing and outcome in one ledger commit, or
+    // a part of its poll's (the intakes' poll strategy, outcome, opens and ends the batch)
+    PollBatch batch =
+        new PollBatch(
+            ledger,
+            Integer.parseInt(property(context, "caravan.intake.batch-files")),
+            Long.parseLong(property(context, "caravan.intake.batch-millis")));
+    registry.bind("oneLedgerCommit", new dev.caravan.ledger.OneCommitPolicy(ledger, batch));
     Landing landing = new Landing(data.resolve("landing"), ledger);
     registry.bind("landing", landing);
     String configuredMember = property(context, "caravan.leader.member");
@@ -191,7 +199,20 @@ public class CaravanBeans implements CamelConfiguration {
             dev.caravan.intake.LandingSpace.parseSize(
                 property(context, "caravan.intake.min-free-space")));
     registry.bind("landingSpace", space);
-    FileOutcome outcome = new FileOutcome(ledger, intakeGates(context), space);
+    // what the file consumers have offered already (name, size, mtime), so a poll does not re-hash
+    // every file of a big inbox; the ledger stays the judge of what is new
+    int remembered = Integer.parseInt(property(context, "caravan.intake.remembered-files"));
+    var seenFiles = MemoryIdempotentRepository.memoryIdempotentRepository(remembered);
+    var seenSftpFiles = MemoryIdempotentRepository.memoryIdempotentRepository(remembered);
+    registry.bind("seenFiles", seenFiles);
+    registry.bind("seenSftpFiles", seenSftpFiles);
+    FileOutcome outcome =
+        new FileOutcome(
+            ledger,
+            intakeGates(context),
+            space,
+            batch,
+            Map.of("local", seenFiles, "sftp", seenSftpFiles));
     registry.bind("outcome", outcome);
     console(
         context,
@@ -211,18 +232,6 @@ public class CaravanBeans implements CamelConfiguration {
             ? bindDrive(context, ledger, data.resolve("landing"))
             : null;
     bindMetrics(context, ledger, outcome, drive, insight, readings);
-    // what the file consumer has offered already (name, size, mtime), so a poll does not re-hash
-    // every file of a big inbox; the ledger stays the judge of what is new
-    registry.bind(
-        "seenSftpFiles",
-        org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
-            .memoryIdempotentRepository(
-                Integer.parseInt(property(context, "caravan.intake.remembered-files"))));
-    registry.bind(
-        "seenFiles",
-        org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
-            .memoryIdempotentRepository(
-                Integer.parseInt(property(context, "caravan.intake.remembered-files"))));
     String routesDir = optional(context, "caravan.routes.dir");
     if (!routesDir.isEmpty() && ConfigMapRoutes.isConfigMapVolume(Path.of(routesDir))) {
       try {

@@ -2,18 +2,23 @@ package dev.caravan.intake;
 
 import dev.caravan.files.FileHeaders;
 import dev.caravan.ledger.Ledger;
+import dev.caravan.ledger.LedgerException;
+import dev.caravan.ledger.PollBatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Ends each file's processing in the ledger with one INFO line saying what happened to it, and logs
- * a summary line after each poll that found anything (as the intake's poll strategy).
+ * a summary line after each poll that found anything (as the intake's poll strategy). Each poll of
+ * a source that leaves its files in place is one {@link PollBatch}.
  */
 public final class FileOutcome implements PollingConsumerPollStrategy {
 
@@ -41,19 +46,29 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
 
   private final java.util.Map<String, dev.caravan.intake.IntakeGate> gates;
   private final LandingSpace space;
+  private final PollBatch batch;
+  private final java.util.Map<String, IdempotentRepository> offered;
 
   /**
    * @param gates the stability gate of each polled folder's intake, by source, told where each poll
    *     begins and ends
    * @param space asked before each poll
+   * @param batch each poll's files recorded in a few ledger commits (for a source that leaves its
+   *     files in place)
+   * @param offered what each source's consumer has offered already, by source: forgotten when a
+   *     batch's commit failed, so that its files are offered again
    */
   public FileOutcome(
       Ledger ledger,
       java.util.Map<String, dev.caravan.intake.IntakeGate> gates,
-      LandingSpace space) {
+      LandingSpace space,
+      PollBatch batch,
+      java.util.Map<String, IdempotentRepository> offered) {
     this.ledger = ledger;
     this.gates = java.util.Map.copyOf(gates);
     this.space = space;
+    this.batch = batch;
+    this.offered = java.util.Map.copyOf(offered);
   }
 
   /** Whether landing has room; a full landing pauses the intakes (see the health). */
@@ -102,13 +117,33 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     if (gate != null) {
       gate.pollBegins();
     }
+    // a consumer that deletes or moves each file as its exchange ends would do so before the
+    // batch's commit: its files are recorded one commit each
+    if (endpoint instanceof GenericFileEndpoint<?> files && files.isNoop()) {
+      try {
+        batch.begin();
+      } catch (LedgerException e) {
+        LOG.warn("poll of {}: no ledger transaction for the poll: {}", endpoint, e.toString());
+      }
+    }
     return true;
+  }
+
+  /** Ends the poll's batch; if some of its files could not be recorded, they are offered again. */
+  private void endBatch(String source) {
+    if (!batch.end()) {
+      IdempotentRepository seen = offered.get(source);
+      if (seen != null) {
+        seen.clear(); // the ledger, not this memory, decides what is new: a re-offer costs a hash
+      }
+    }
   }
 
   @Override
   public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
     // file: is the local inbox, sftp: the SFTP source (their routes set the same source names)
     String source = source(endpoint);
+    endBatch(source);
     lastPolls.put(source, java.time.Instant.now());
     var gate = gates.get(source);
     if (gate != null) {
@@ -128,6 +163,7 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
 
   @Override
   public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+    endBatch(source(endpoint)); // the files taken before the failure are through: recorded
     // A listing error is never "no new files": say so loudly, and poll again next time.
     Throwable root = cause;
     while (root.getCause() != null && root.getCause() != root) {

@@ -38,6 +38,9 @@ public final class Ledger implements AutoCloseable {
       DUPLICATE = "DUPLICATE",
       RETRY = "RETRY";
 
+  /** Statements H2 keeps parsed per connection (see {@link #durable}). */
+  private static final int QUERY_CACHE_SIZE = 128;
+
   private final HikariDataSource pool;
 
   /** The pool's connections, or this thread's one transaction within {@link #inOneCommit}. */
@@ -76,14 +79,24 @@ public final class Ledger implements AutoCloseable {
    * which the embedded ledger does not claim to survive; a killed process leaves its writes in
    * order), and {@link #upkeep} rewrites sparse chunks. Measured: 20,000 commits grew the file to
    * 685 MB without either, to 28 MB with both.
+   *
+   * <p>Any H2 ledger is given a larger {@code QUERY_CACHE_SIZE} (parsed statements kept per
+   * connection; H2's default of 8 is fewer than the intake alone uses per file, so each was parsed
+   * again: 14 % of the intake thread's CPU, measured with JFR in {@code
+   * bench/fanout-vs-rclone.sh}).
    */
   static String durable(String url) {
-    boolean h2File = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
-    if (!h2File) {
+    if (!url.startsWith("jdbc:h2:")) {
       return url;
     }
     String upper = url.toUpperCase(java.util.Locale.ROOT);
     String out = url;
+    if (!upper.contains("QUERY_CACHE_SIZE=")) {
+      out += ";QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE;
+    }
+    if (url.startsWith("jdbc:h2:mem:")) {
+      return out;
+    }
     if (!upper.contains("WRITE_DELAY=")) {
       out += ";WRITE_DELAY=0";
       if (!upper.contains("RETENTION_TIME=")) {
@@ -295,8 +308,10 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Records where a taken file landed and, in the same commit, whether the ledger already has its
-   * content from an earlier file: then it is marked a duplicate of the earliest such file,
-   * returned.
+   * content from another file: then it is marked a duplicate of that file, returned. The earliest
+   * such file the ledger shows is the one; failing that, the file that landed the content first
+   * ({@code contents}), which an intake landing the same bytes at the same moment in a transaction
+   * of its own waits for: of two, exactly one holds the content.
    */
   public OptionalLong landed(long id, String landingPath, String sha256) {
     return transaction(
@@ -322,6 +337,9 @@ public final class Ledger implements AutoCloseable {
               same = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(of);
             }
           }
+          if (same.isEmpty()) {
+            same = holdContent(c, sha256, id);
+          }
           if (same.isPresent()) {
             update(
                 c,
@@ -334,6 +352,37 @@ public final class Ledger implements AutoCloseable {
           }
           return same;
         });
+  }
+
+  /**
+   * Records file {@code id} as the holder of this content; empty if it is, else the file that holds
+   * it already (the insert waits while another transaction has landed the same content and not yet
+   * ended).
+   */
+  private static OptionalLong holdContent(Connection c, String sha256, long id)
+      throws SQLException {
+    java.sql.Savepoint before = c.setSavepoint(); // PostgreSQL: a refused insert spoils no more
+    try (PreparedStatement s =
+        c.prepareStatement("INSERT INTO contents (sha256, file_id) VALUES (?, ?)")) {
+      bind(s, sha256, id);
+      s.executeUpdate();
+      c.releaseSavepoint(before);
+      return OptionalLong.empty();
+    } catch (SQLException e) {
+      c.rollback(before);
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT file_id FROM contents WHERE sha256 = ?")) {
+      bind(s, sha256);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        long holder = rs.getLong(1);
+        return holder == id ? OptionalLong.empty() : OptionalLong.of(holder); // landed again
+      }
+    }
   }
 
   public void decoded(long id, String decoderVersion, Instant logStart, String detail) {
@@ -543,6 +592,11 @@ public final class Ledger implements AutoCloseable {
   }
 
   // --- plumbing
+
+  /** This ledger's connections, for a {@link PollBatch}. */
+  OneCommit commits() {
+    return dataSource;
+  }
 
   /** The JDBC helper over this ledger's connections, for the other tables' classes. */
   Jdbc jdbc() {

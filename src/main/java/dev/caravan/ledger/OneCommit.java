@@ -36,11 +36,27 @@ public final class OneCommit implements DataSource {
 
   /**
    * Runs {@code work} with this thread's ledger calls in one transaction: all of it is recorded at
-   * the end, or none. Within a {@code run} already, it is part of that one.
+   * the end, or none. Within a {@code run} or a {@link #begin} already, it is part of that one (a
+   * savepoint in it: if the work throws, its part is undone, the rest kept).
    */
   public <T> T run(Callable<T> work) throws Exception {
-    if (bound.get() != null) {
-      return work.call();
+    Connection open = bound.get();
+    if (open != null) {
+      // part of the bound transaction; a savepoint, so that failing undoes this part only
+      Savepoint before = open.setSavepoint();
+      T result;
+      try {
+        result = work.call();
+      } catch (Exception | Error e) {
+        try {
+          open.rollback(before);
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+        throw e;
+      }
+      open.releaseSavepoint(before);
+      return result;
     }
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
@@ -58,6 +74,60 @@ public final class OneCommit implements DataSource {
       return result;
     } finally {
       bound.remove();
+    }
+  }
+
+  /**
+   * Binds a connection to this thread until {@link #end}: its ledger calls until then are one
+   * transaction, made durable by {@link #commitBound} (which begins the next one) or at the end; a
+   * {@link #run} in between is a savepoint in it. For an intake's poll (see {@link PollBatch}).
+   */
+  public void begin() throws SQLException {
+    if (bound.get() != null) {
+      throw new IllegalStateException("this thread has a ledger transaction bound already");
+    }
+    Connection c = pool.getConnection();
+    try {
+      c.setAutoCommit(false);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    bound.set(c);
+  }
+
+  /** Commits the transaction {@link #begin} bound (rolled back if the commit fails). */
+  public void commitBound() throws SQLException {
+    Connection c = bound.get();
+    if (c == null) {
+      return;
+    }
+    try {
+      c.commit();
+    } catch (SQLException e) {
+      rollbackQuietly(c, e);
+      throw e;
+    }
+  }
+
+  /** Ends what {@link #begin} bound: committed, or rolled back; its connection goes back. */
+  public void end(boolean commit) throws SQLException {
+    Connection c = bound.get();
+    if (c == null) {
+      return;
+    }
+    bound.remove();
+    try (c) {
+      if (commit) {
+        try {
+          c.commit();
+        } catch (SQLException e) {
+          rollbackQuietly(c, e);
+          throw e;
+        }
+      } else {
+        c.rollback();
+      }
     }
   }
 

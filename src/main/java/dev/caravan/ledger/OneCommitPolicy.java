@@ -1,5 +1,6 @@
 package dev.caravan.ledger;
 
+import dev.caravan.files.FileHeaders;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -10,13 +11,18 @@ import org.apache.camel.spi.Policy;
  * they tell the ledger in one commit when the exchange ends well, and nothing when it fails (its
  * exception is left on the exchange, for the error handling around, as without the policy). The
  * steps must run on the calling thread (direct endpoints, beans), as the take route's do.
+ *
+ * <p>Within an intake poll's {@link PollBatch} the commit is the batch's: the file's part is a
+ * savepoint in it, undone alone if it fails, and the batch told that one more file is through.
  */
 public final class OneCommitPolicy implements Policy {
 
   private final Ledger ledger;
+  private final PollBatch batch;
 
-  public OneCommitPolicy(Ledger ledger) {
+  public OneCommitPolicy(Ledger ledger, PollBatch batch) {
     this.ledger = ledger;
+    this.batch = batch;
   }
 
   @Override
@@ -37,6 +43,7 @@ public final class OneCommitPolicy implements Policy {
       } catch (RolledBack e) {
         // failed: nothing of it is recorded; its own exception stays on the exchange
       }
+      batch.fileDone(exchange.getMessage().getHeader(FileHeaders.KEY, String.class));
     };
   }
 

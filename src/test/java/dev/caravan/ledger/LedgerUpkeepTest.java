@@ -54,7 +54,11 @@ class LedgerUpkeepTest {
     assertThat(Ledger.durable("jdbc:h2:file:/d/ledger"))
         .endsWith(";WRITE_DELAY=0;RETENTION_TIME=0");
     assertThat(Ledger.durable("jdbc:h2:file:/d/ledger;WRITE_DELAY=500"))
-        .isEqualTo("jdbc:h2:file:/d/ledger;WRITE_DELAY=500");
+        .isEqualTo("jdbc:h2:file:/d/ledger;WRITE_DELAY=500;QUERY_CACHE_SIZE=128");
+    assertThat(Ledger.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x;QUERY_CACHE_SIZE=128");
+    assertThat(Ledger.durable("jdbc:h2:mem:x;query_cache_size=4"))
+        .isEqualTo("jdbc:h2:mem:x;query_cache_size=4");
+    assertThat(Ledger.durable("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
     assertThat(H2Upkeep.forUrl("jdbc:h2:file:/d/ledger;WRITE_DELAY=500")).isNull();
     assertThat(H2Upkeep.forUrl("jdbc:h2:mem:x;WRITE_DELAY=0")).isNull();
     assertThat(H2Upkeep.forUrl("jdbc:postgresql://h/db")).isNull();
