@@ -30,6 +30,13 @@ public final class ConsoleWeb {
   private static final Logger LOG = LoggerFactory.getLogger("caravan.console");
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * How long an event stream looks for events written before the newest it sent but committed after
+   * (an intake's poll batch is committed at most caravan.intake.batch-millis after its first file,
+   * plus that file's processing).
+   */
+  private static final long EVENT_HOLD_MILLIS = 60_000;
+
   /** The page's files: served name → classpath resource and type. */
   private static final Map<String, String[]> FILES =
       Map.of(
@@ -197,7 +204,8 @@ public final class ConsoleWeb {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
     r.write(": caravan events\nretry: 2000\n\n");
-    AtomicLong last = new AtomicLong(start);
+    EventCursor cursor = new EventCursor(start, EVENT_HOLD_MILLIS);
+    AtomicLong sent = new AtomicLong(start);
     int newest = backlog;
     AtomicBoolean busy = new AtomicBoolean();
     AtomicLong quietTicks = new AtomicLong();
@@ -212,10 +220,10 @@ public final class ConsoleWeb {
               vertx
                   .<List<Map<String, Object>>>executeBlocking(
                       () -> {
-                        if (last.get() < 0) {
-                          last.set(Math.max(0, queries.lastEventId() - newest));
+                        if (!cursor.started()) {
+                          cursor.startAfter(Math.max(0, queries.lastEventId() - newest));
                         }
-                        return queries.eventsAfter(last.get(), 500);
+                        return cursor.next(queries, 500);
                       },
                       false)
                   .onComplete(
@@ -232,11 +240,13 @@ public final class ConsoleWeb {
                         }
                         StringBuilder out = new StringBuilder();
                         for (Map<String, Object> e : res.result()) {
+                          // the id a reconnecting client resumes after: the newest sent, also
+                          // for an event seen late (its own id is in its data)
                           long eid = ((Number) e.get("id")).longValue();
-                          out.append("id: ").append(eid).append('\n');
+                          out.append("id: ").append(sent.accumulateAndGet(eid, Math::max));
+                          out.append('\n');
                           out.append("event: ").append(e.get("event")).append('\n');
                           out.append("data: ").append(json(e)).append("\n\n");
-                          last.set(eid);
                         }
                         if (out.length() > 0) {
                           quietTicks.set(0);

@@ -164,12 +164,15 @@ public final class OneCommit implements DataSource {
   }
 
   /**
-   * A caller's own transaction on the bound connection: its {@code setAutoCommit(false)} opens a
-   * savepoint, its commit releases it (the work waits for the end of the run), its rollback goes
-   * back to it; closing gives the connection back to the run, not to the pool.
+   * A caller's own transaction on the bound connection: after its {@code setAutoCommit(false)}, its
+   * first statement opens a savepoint; its commit releases it (the work waits for the end of the
+   * run), its rollback goes back to it, and the next statement opens another; closing gives the
+   * connection back to the run, not to the pool, undoing what was left uncommitted. The savepoint
+   * is opened only when a statement comes: on H2 each one is a statement of its own.
    */
   private static final class Nested implements InvocationHandler {
     private final Connection c;
+    private boolean manual;
     private Savepoint savepoint;
     private boolean closed;
 
@@ -190,29 +193,39 @@ public final class OneCommit implements DataSource {
         case "isClosed":
           return closed || c.isClosed();
         case "getAutoCommit":
-          return savepoint == null;
+          return !manual;
         case "setAutoCommit":
           boolean auto = (Boolean) args[0];
-          if (!auto && savepoint == null) {
-            savepoint = c.setSavepoint();
-          } else if (auto && savepoint != null) {
+          if (auto && savepoint != null) {
             c.releaseSavepoint(savepoint);
             savepoint = null;
           }
+          manual = !auto;
           return null;
         case "commit":
           if (savepoint != null) {
             c.releaseSavepoint(savepoint);
-            savepoint = c.setSavepoint();
+            savepoint = null;
           }
           return null;
         case "rollback":
           if (args == null || args.length == 0) {
             if (savepoint != null) {
               c.rollback(savepoint);
-              savepoint = c.setSavepoint();
+              savepoint = null;
             }
             return null;
+          }
+          break;
+        case "prepareStatement":
+        case "createStatement":
+        case "prepareCall":
+        case "setSavepoint": // a caller's own savepoint comes after the one undoing its part
+          if (closed) {
+            throw new SQLException("connection closed");
+          }
+          if (manual && savepoint == null) {
+            savepoint = c.setSavepoint();
           }
           break;
         case "unwrap":
