@@ -1,9 +1,9 @@
 package dev.caravan.ledger;
 
+import static dev.caravan.ledger.BothDatabases.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,26 +28,16 @@ class OneCommitTest {
   private final String sha = String.format("%064x", System.nanoTime());
 
   @TempDir static Path tmp;
-  private static EmbeddedPostgres pg;
+  private static BothDatabases databases;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
+  static void start() throws Exception {
+    databases = new BothDatabases(tmp);
   }
 
   @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
-
-  private static String url(String db) {
-    return db.equals("h2")
-        ? "jdbc:h2:file:" + tmp.resolve("one-" + System.nanoTime()) + ";AUTO_SERVER=TRUE"
-        : pg.getJdbcUrl("postgres", "postgres").replace("localhost", "127.0.0.1");
-  }
-
-  private static String user(String db) {
-    return db.equals("h2") ? "sa" : "postgres";
+  static void stop() throws Exception {
+    databases.close();
   }
 
   /** Counts rows through a connection of its own, outside the ledger's pool. */
@@ -67,7 +57,7 @@ class OneCommitTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void aFilesStepsAreSeenTogetherAtTheEnd(String db) throws Exception {
-    String url = url(db);
+    String url = databases.url(db);
     String path = "seen-" + db + "-" + System.nanoTime() + ".bin";
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       long id = ledger.claim(new FileKey("local", path, sha), path, 10, "other").orElseThrow();
@@ -120,7 +110,7 @@ class OneCommitTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void aFailedProcessingLeavesNothingButTheClaim(String db) throws Exception {
-    String url = url(db);
+    String url = databases.url(db);
     String path = "failed-" + db + "-" + System.nanoTime() + ".bin";
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       long id = ledger.claim(new FileKey("local", path, sha), path, 10, "other").orElseThrow();

@@ -1,9 +1,9 @@
 package dev.caravan.ledger;
 
+import static dev.caravan.ledger.BothDatabases.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,26 +27,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PollBatchTest {
 
   @TempDir static Path tmp;
-  private static EmbeddedPostgres pg;
+  private static BothDatabases databases;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
+  static void start() throws Exception {
+    databases = new BothDatabases(tmp);
   }
 
   @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
-
-  private static String url(String db) {
-    return db.equals("h2")
-        ? "jdbc:h2:file:" + tmp.resolve("batch-" + System.nanoTime()) + ";AUTO_SERVER=TRUE"
-        : pg.getJdbcUrl("postgres", "postgres").replace("localhost", "127.0.0.1");
-  }
-
-  private static String user(String db) {
-    return db.equals("h2") ? "sa" : "postgres";
+  static void stop() throws Exception {
+    databases.close();
   }
 
   /** One value through a connection of its own, outside the ledger's pool. */
@@ -101,7 +91,7 @@ class PollBatchTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void aPollsFilesAreRecordedTogetherAndAFailedOneAlone(String db) throws Exception {
-    String url = url(db);
+    String url = databases.url(db);
     String n = db + "-" + System.nanoTime();
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       PollBatch batch = new PollBatch(ledger, 100, 60_000);
@@ -133,7 +123,7 @@ class PollBatchTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void aFullBatchIsCommittedBeforeThePollEnds(String db) throws Exception {
-    String url = url(db);
+    String url = databases.url(db);
     String n = db + "-" + System.nanoTime();
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       PollBatch batch = new PollBatch(ledger, 2, 60_000);
@@ -157,7 +147,7 @@ class PollBatchTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void aCommitThatFailsLeavesNoneOfTheBatchsFiles(String db) throws Exception {
-    String url = url(db);
+    String url = databases.url(db);
     String n = db + "-" + System.nanoTime();
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       PollBatch batch = new PollBatch(ledger, 100, 60_000);
@@ -189,7 +179,7 @@ class PollBatchTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void twoBatchesLandingTheSameBytesAtOnceMakeOneDuplicate(String db) throws Exception {
-    String url = url(db);
+    String url = databases.url(db);
     String n = db + "-" + System.nanoTime();
     String sha = String.format("%064x", System.nanoTime());
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
