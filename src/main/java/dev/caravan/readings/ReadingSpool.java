@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * later part); once its Parquet is written the sealed file is replaced by an empty {@code .done}
  * marker, which keeps the count of parts. Markers of windows older than {@code partsKept} are
  * removed (the spool is listed at every sealing, and a station makes 35,000 windows a year): a
- * reading later than that starts its window's parts again, and its file gets the destinations' next
- * free name instead ({@code data_HHMM (2).parquet}), never replacing one.
+ * reading later than that starts its window's parts again, and {@link ReadingsSteps#writeDue} gives
+ * it the next part number not yet taken ({@link #renumber}), never replacing a part's file.
  */
 public final class ReadingSpool {
 
@@ -44,8 +44,12 @@ public final class ReadingSpool {
   private static final Pattern PART =
       Pattern.compile("w(-?\\d+)-([0-9a-f]{16})\\.p(\\d+)\\.(sealed|done)");
 
-  /** A sealed file: its window's start, its part number, where it is. */
-  public record Sealed(long windowStartS, int part, Path file) {}
+  /**
+   * A sealed file: its window's start, its part number, where it is, and whether it was sealed just
+   * now ({@code fresh}) rather than found sealed (an earlier run's, whose Parquet may be written
+   * already).
+   */
+  public record Sealed(long windowStartS, int part, Path file, boolean fresh) {}
 
   private final Path dir;
   private final long windowS;
@@ -140,7 +144,7 @@ public final class ReadingSpool {
           int part = Integer.parseInt(p.group(3));
           parts.merge(p.group(1) + "-" + p.group(2), part, Math::max);
           if (p.group(4).equals("sealed")) {
-            sealed.add(new Sealed(Long.parseLong(p.group(1)), part, f)); // by an earlier run
+            sealed.add(new Sealed(Long.parseLong(p.group(1)), part, f, false)); // an earlier run's
           }
         } else if (OPEN.matcher(name).matches()) {
           open.add(f);
@@ -160,7 +164,7 @@ public final class ReadingSpool {
         int part = parts.merge(key, 1, Integer::sum);
         Path to = dir.resolve("w" + key + ".p" + part + ".sealed");
         Files.move(f, to, StandardCopyOption.ATOMIC_MOVE);
-        sealed.add(new Sealed(start, part, to));
+        sealed.add(new Sealed(start, part, to, true));
         checked.remove(f);
         moved = true;
       }
@@ -172,6 +176,21 @@ public final class ReadingSpool {
         java.util.Comparator.comparingLong(Sealed::windowStartS)
             .thenComparing(s -> s.file().toString()));
     return sealed;
+  }
+
+  /**
+   * Gives a sealed file another part number (its window's count was forgotten, and the number it
+   * got is taken already); the renamed file is synced before its Parquet is written.
+   */
+  public synchronized Sealed renumber(Sealed s, int part) throws IOException {
+    Matcher m = PART.matcher(s.file().getFileName().toString());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a sealed part: " + s.file());
+    }
+    Path to = dir.resolve("w" + m.group(1) + "-" + m.group(2) + ".p" + part + ".sealed");
+    Files.move(s.file(), to, StandardCopyOption.ATOMIC_MOVE);
+    Durable.syncFolder(dir);
+    return new Sealed(s.windowStartS(), part, to, s.fresh());
   }
 
   /** The sealed file's readings are written: it becomes its empty {@code .done} marker. */

@@ -5,6 +5,7 @@ import dev.caravan.files.FileHeaders;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.parquet.ParquetException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -161,14 +162,23 @@ public final class ReadingsSteps {
   }
 
   /**
-   * Seals the windows that are due and writes every sealed one into the outbox; a window the ledger
-   * already has (written before a crash) is not written again.
+   * Seals the windows that are due and writes every sealed one into the outbox. A part found sealed
+   * that the ledger already has (written before a crash) is not written again. A part sealed now
+   * whose number is taken already, in the ledger or the outbox (its window's count of parts was
+   * forgotten after caravan.readings.parts-kept, and readings for it came again), gets the next
+   * free number: its readings are never dropped, nor another part's file replaced.
    */
   public void writeDue() throws IOException {
-    for (ReadingSpool.Sealed s : spool.seal(clock.instant())) {
+    for (ReadingSpool.Sealed sealed : spool.seal(clock.instant())) {
+      ReadingSpool.Sealed s = sealed;
       List<Reading> readings = ReadingSpool.read(s.file());
       if (!readings.isEmpty()) {
-        String path = WindowWriter.path(readings.get(0).station(), s.windowStartS(), s.part());
+        String station = readings.get(0).station();
+        String path = WindowWriter.path(station, s.windowStartS(), s.part());
+        while (s.fresh() && (ledger.holds(SOURCE, path) || Files.exists(outbox.resolve(path)))) {
+          s = spool.renumber(s, s.part() + 1);
+          path = WindowWriter.path(station, s.windowStartS(), s.part());
+        }
         if (!ledger.holds(SOURCE, path)) {
           try {
             writer.write(readings, outbox.resolve(path));

@@ -160,6 +160,17 @@ class ReadingsKillTest {
       clients.shutdownNow();
       app.destroy();
       app.waitFor(60, TimeUnit.SECONDS);
+      // the app's own log beside the figures, to see what a failed run left undone
+      Files.copy(
+          log,
+          Files.createDirectories(Path.of("target", "drills")).resolve("readings-kill-9-app.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      var archived = seqs(tmp.resolve("archive")).keySet();
+      drill.figure(
+          "at the end: spool %s, outbox %s, %d acknowledged not in the archive",
+          names(tmp.resolve("data/readings/spool")),
+          names(tmp.resolve("data/readings/outbox")),
+          acknowledged.stream().filter(k -> !archived.contains(k)).count());
     }
     Map<Integer, List<String>> where = seqs(tmp.resolve("archive"));
     for (int k : acknowledged) {
