@@ -46,6 +46,8 @@ class LedgerClusterServiceTest {
       assertThat(Duration.ofNanos(System.nanoTime() - stopped))
           .as("no waiting out the lease after a clean stop")
           .isLessThan(lease);
+      // the view says it leads just before its listeners hear it: wait for the event too
+      await(Duration.ofSeconds(10), "b hears it leads", () -> events.size() >= 4);
       assertThat(events).containsExactly("a: a", "b: a", "a: none", "b: b");
     }
   }
