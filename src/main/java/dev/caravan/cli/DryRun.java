@@ -4,6 +4,7 @@ import dev.caravan.app.Settings;
 import dev.caravan.files.Sha256;
 import dev.caravan.intake.IntakeGate;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileKey;
 import dev.caravan.ledger.Ledger;
 import java.io.PrintStream;
@@ -85,11 +86,11 @@ final class DryRun {
       int pending = 0;
       if (ledger != null) {
         for (DeliveryRow d : ledger.deliveries()) {
-          if (!d.state().equals("VERIFIED")) {
+          if (d.state() != DeliveryState.VERIFIED) {
             pending++;
             out.printf(
                 "would %s %s %s -> %s (%s, %d attempt(s))%n",
-                d.state().equals("QUARANTINED") ? "hold " : "retry",
+                d.state() == DeliveryState.QUARANTINED ? "hold " : "retry",
                 d.fileName(),
                 d.artifact(),
                 d.destination(),

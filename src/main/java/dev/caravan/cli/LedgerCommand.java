@@ -177,7 +177,7 @@ public final class LedgerCommand implements Callable<Integer> {
                 .collect(java.util.stream.Collectors.toSet());
     java.time.Instant after = from;
     return ledger.files().stream()
-        .filter(f -> state == null || f.state().equalsIgnoreCase(state))
+        .filter(f -> state == null || f.state().name().equalsIgnoreCase(state))
         .filter(f -> after == null || !f.firstSeen().isBefore(after))
         .filter(f -> there == null || there.contains(f.id()))
         .toList();

@@ -2,6 +2,7 @@ package dev.caravan.cli;
 
 import dev.caravan.app.Settings;
 import dev.caravan.leader.LeaseTable;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.observe.LedgerFigures;
 import java.io.PrintStream;
@@ -66,10 +67,10 @@ public final class StatusCommand implements Callable<Integer> {
         case "caravan.deliveries" -> {
           Map<String, Object> d = destinations.computeIfAbsent(l.get(1), k -> new TreeMap<>());
           d.put("deliveries." + l.get(3), (long) f.value());
-          if (!l.get(3).equals("VERIFIED")) {
+          if (!l.get(3).equals(DeliveryState.VERIFIED.name())) {
             d.merge("backlog", (long) f.value(), (a, b) -> (Long) a + (Long) b);
           }
-          if (l.get(3).equals("QUARANTINED")) {
+          if (l.get(3).equals(DeliveryState.QUARANTINED.name())) {
             quarantined += (long) f.value();
           }
         }

@@ -9,6 +9,8 @@ import dev.caravan.insight.SeasonTable;
 import dev.caravan.intake.FileOutcome;
 import dev.caravan.intake.IntakeGate;
 import dev.caravan.ledger.DeliveryQueue;
+import dev.caravan.ledger.DeliveryState;
+import dev.caravan.ledger.FileState;
 import dev.caravan.ledger.Ledger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +44,9 @@ public final class ConsoleApi {
   private static final Logger LOG = LoggerFactory.getLogger("caravan.console");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> STATES =
-      Set.of("RECEIVED", "DONE", "FAILED", "DUPLICATE", "RETRY");
+      java.util.Arrays.stream(FileState.values())
+          .map(Enum::name)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** The series a client may ask for. */
   static final Set<String> SERIES = Set.of("volts", "amps", "mode", "brownout", "channels");
@@ -286,7 +290,7 @@ public final class ConsoleApi {
           if (d == null) {
             throw new ApiException(404, "no delivery " + id + " in the ledger");
           }
-          if (!DeliveryQueue.QUARANTINED.equals(d.get("state"))) {
+          if (!DeliveryState.QUARANTINED.name().equals(d.get("state"))) {
             throw new ApiException(
                 409,
                 "delivery " + id + " is " + d.get("state") + ", not QUARANTINED: nothing to do");

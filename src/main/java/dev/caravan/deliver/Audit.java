@@ -2,6 +2,7 @@ package dev.caravan.deliver;
 
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.Ledger;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class Audit {
     int checked = 0;
     List<DeliveryRow> verified =
         ledger.deliveries().stream()
-            .filter(d -> d.state().equals(DeliveryQueue.VERIFIED))
+            .filter(d -> d.state() == DeliveryState.VERIFIED)
             .filter(d -> destination == null || d.destination().equals(destination))
             .toList();
     try (CopyChecker checker = new CopyChecker(kinds)) {

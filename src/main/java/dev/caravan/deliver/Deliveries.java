@@ -82,13 +82,13 @@ public final class Deliveries {
     Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     ErrorClass cls = ErrorClass.of(cause);
     String message = cause == null ? "unknown" : message(d.destination(), cause);
-    String state = queue.failed(d, cls.label(), cls.permanent(), message);
+    dev.caravan.ledger.DeliveryState state = queue.failed(d, cls.label(), cls.permanent(), message);
     LOG.warn(
         "{} {} -> {}: {} ({}, attempt {}): {}",
         d.name(),
         d.artifact(),
         d.destination(),
-        state.equals(DeliveryQueue.QUARANTINED) ? "QUARANTINED" : "will retry",
+        state == dev.caravan.ledger.DeliveryState.QUARANTINED ? "QUARANTINED" : "will retry",
         cls.label(),
         d.attempts() + 1,
         message);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.MadeFiles;
 import dev.caravan.ledger.Watermarks;
@@ -126,18 +128,17 @@ public final class Completeness {
       return false;
     }
     for (FileRow f : files) {
-      if (f.state().equals(Ledger.RECEIVED) || f.state().equals(Ledger.RETRY)) {
+      if (f.state() == FileState.RECEIVED || f.state() == FileState.RETRY) {
         return false;
       }
-      if (f.state().equals(Ledger.DUPLICATE)) {
+      if (f.state() == FileState.DUPLICATE) {
         continue; // its bytes are there under the first copy's name
       }
       List<DeliveryRow> there =
           deliveries.getOrDefault(f.id(), List.of()).stream()
               .filter(d -> d.destination().equals(destination))
               .toList();
-      if (there.isEmpty()
-          || !there.stream().allMatch(d -> d.state().equals(DeliveryQueue.VERIFIED))) {
+      if (there.isEmpty() || !there.stream().allMatch(d -> d.state() == DeliveryState.VERIFIED)) {
         return false;
       }
     }
@@ -168,7 +169,7 @@ public final class Completeness {
       e.put("sourcePath", f.sourcePath());
       e.put("size", f.size());
       e.put("sha256", f.sha256());
-      e.put("state", f.state());
+      e.put("state", f.state().name());
       if (f.duplicateOf() != null) {
         e.put("duplicateOfFile", f.duplicateOf());
       }
@@ -217,7 +218,7 @@ public final class Completeness {
         continue;
       }
       for (DeliveryRow d : deliveries.getOrDefault(p.markerFileId(), List.of())) {
-        if (d.destination().equals(p.destination()) && d.state().equals(DeliveryQueue.VERIFIED)) {
+        if (d.destination().equals(p.destination()) && d.state() == DeliveryState.VERIFIED) {
           watermarks.markerVerified(p.source(), p.destination(), p.period(), d.verifiedAt());
         }
       }

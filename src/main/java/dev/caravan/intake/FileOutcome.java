@@ -1,6 +1,7 @@
 package dev.caravan.intake;
 
 import dev.caravan.files.FileHeaders;
+import dev.caravan.ledger.FileState;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerException;
 import dev.caravan.ledger.PollBatch;
@@ -89,22 +90,23 @@ public final class FileOutcome implements PollingConsumerPollStrategy {
     if (truncated != null) {
       ledger.failed(id, truncated);
     }
-    String state = ledger.finish(id);
+    FileState state = ledger.finish(id);
     String what = m.getHeader("CaravanDecoded", "not decoded", String.class);
     String path = m.getHeader(FileHeaders.SOURCE_PATH, String.class);
     switch (state) {
-      case Ledger.DUPLICATE -> duplicates.incrementAndGet();
-      case Ledger.FAILED -> failed.incrementAndGet();
+      case DUPLICATE -> duplicates.incrementAndGet();
+      case FAILED -> failed.incrementAndGet();
       default -> taken.incrementAndGet();
     }
-    if (Ledger.FAILED.equals(state)) {
+    if (state == FileState.FAILED) {
       LOG.warn(
           "{} [file {}]: FAILED, raw kept and archived; see 'caravan ledger show {}'",
           path,
           id,
           id);
     } else {
-      LOG.info("{} [file {}]: {}, {}", path, id, state.toLowerCase(), what);
+      LOG.info(
+          "{} [file {}]: {}, {}", path, id, state.name().toLowerCase(java.util.Locale.ROOT), what);
     }
   }
 

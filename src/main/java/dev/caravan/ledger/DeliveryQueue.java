@@ -23,11 +23,6 @@ import javax.sql.DataSource;
  */
 public final class DeliveryQueue {
 
-  public static final String PENDING = "PENDING",
-      FAILED = "FAILED",
-      VERIFIED = "VERIFIED",
-      QUARANTINED = "QUARANTINED";
-
   /**
    * @param maxAttempts attempts before quarantine
    * @param backoff the first wait after a failure, doubled each time
@@ -90,7 +85,7 @@ public final class DeliveryQueue {
                   fileId,
                   artifact,
                   destination,
-                  PENDING,
+                  DeliveryState.PENDING,
                   local.toString(),
                   name,
                   sha256,
@@ -137,8 +132,8 @@ public final class DeliveryQueue {
                   + " ORDER BY d.next_attempt_at, d.id"
                   + (postgres ? " LIMIT ? FOR UPDATE OF d SKIP LOCKED" : ""))) {
         s.setString(1, destination);
-        s.setString(2, PENDING);
-        s.setString(3, FAILED);
+        s.setString(2, DeliveryState.PENDING.name());
+        s.setString(3, DeliveryState.FAILED.name());
         s.setTimestamp(4, Timestamp.from(now));
         s.setTimestamp(5, Timestamp.from(now));
         if (postgres) {
@@ -213,7 +208,7 @@ public final class DeliveryQueue {
                 "UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_path = ?,"
                     + " verified_at = ?, verify_method = ?, last_error = NULL, error_class = NULL,"
                     + " claimed_until = NULL, updated_at = ? WHERE id = ?",
-                VERIFIED,
+                DeliveryState.VERIFIED,
                 v.remotePath(),
                 now,
                 v.method(),
@@ -242,12 +237,12 @@ public final class DeliveryQueue {
    * Records a failed attempt; returns the new state: {@code FAILED} (retried after the backoff) or
    * {@code QUARANTINED}.
    */
-  public String failed(Delivery d, String errorClass, boolean permanent, String message) {
+  public DeliveryState failed(Delivery d, String errorClass, boolean permanent, String message) {
     int attempts = d.attempts() + 1;
     boolean quarantine = attempts >= policy.maxAttempts() || (permanent && attempts >= 2);
     Instant next = Instant.now().plus(backoff(attempts));
     Timestamp now = Timestamp.from(Instant.now());
-    String state = quarantine ? QUARANTINED : FAILED;
+    DeliveryState state = quarantine ? DeliveryState.QUARANTINED : DeliveryState.FAILED;
     update(
         "UPDATE deliveries SET state = ?, attempts = ?, last_error = ?, error_class = ?,"
             + " next_attempt_at = ?, claimed_until = NULL, updated_at = ? WHERE id = ?",
@@ -293,7 +288,8 @@ public final class DeliveryQueue {
 
   private int requeue(String destination, Long fileId, Long deliveryId) {
     Timestamp now = Timestamp.from(Instant.now());
-    List<Object> args = new ArrayList<>(List.of(PENDING, now, now, QUARANTINED));
+    List<Object> args =
+        new ArrayList<>(List.of(DeliveryState.PENDING, now, now, DeliveryState.QUARANTINED));
     StringBuilder sql =
         new StringBuilder(
             "UPDATE deliveries SET state = ?, attempts = 0, next_attempt_at = ?, claimed_until ="
@@ -388,7 +384,7 @@ public final class DeliveryQueue {
     update(
         "UPDATE deliveries SET state = ?, attempts = 0, last_error = ?, error_class = ?,"
             + " next_attempt_at = ?, claimed_until = NULL, updated_at = ? WHERE id = ?",
-        PENDING,
+        DeliveryState.PENDING,
         clip(reason),
         "mismatch",
         now,
@@ -401,8 +397,8 @@ public final class DeliveryQueue {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement("SELECT COUNT(*) FROM deliveries WHERE state IN (?, ?)")) {
-      s.setString(1, PENDING);
-      s.setString(2, FAILED);
+      s.setString(1, DeliveryState.PENDING.name());
+      s.setString(2, DeliveryState.FAILED.name());
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getInt(1);
@@ -415,9 +411,7 @@ public final class DeliveryQueue {
   private int update(String sql, Object... args) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        s.setObject(i + 1, args[i]);
-      }
+      Jdbc.bind(s, args);
       return s.executeUpdate();
     } catch (SQLException e) {
       throw new LedgerException("delivery update failed: " + sql, e);

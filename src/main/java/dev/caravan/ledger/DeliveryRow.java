@@ -9,7 +9,7 @@ public record DeliveryRow(
     String fileName,
     String artifact,
     String destination,
-    String state,
+    DeliveryState state,
     int attempts,
     String lastError,
     long size,

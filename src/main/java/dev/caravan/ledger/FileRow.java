@@ -12,7 +12,7 @@ public record FileRow(
     String sha256,
     String kind,
     Instant firstSeen,
-    String state,
+    FileState state,
     String landingPath,
     Instant logStart,
     String decoderVersion,

@@ -92,7 +92,8 @@ public final class Jdbc {
 
   static void bind(PreparedStatement s, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
-      s.setObject(i + 1, args[i]);
+      // a state (FileState, DeliveryState) is its name in the table
+      s.setObject(i + 1, args[i] instanceof Enum<?> e ? e.name() : args[i]);
     }
   }
 

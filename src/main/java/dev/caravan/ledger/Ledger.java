@@ -31,13 +31,6 @@ import javax.sql.DataSource;
  */
 public final class Ledger implements AutoCloseable {
 
-  /** File states. */
-  public static final String RECEIVED = "RECEIVED",
-      DONE = "DONE",
-      FAILED = "FAILED",
-      DUPLICATE = "DUPLICATE",
-      RETRY = "RETRY";
-
   /** Statements H2 keeps parsed per connection (see {@link #durable}). */
   private static final int QUERY_CACHE_SIZE = 128;
 
@@ -142,7 +135,7 @@ public final class Ledger implements AutoCloseable {
         source,
         sourcePath,
         size,
-        RETRY);
+        FileState.RETRY);
   }
 
   /**
@@ -166,7 +159,7 @@ public final class Ledger implements AutoCloseable {
         s.setString(5, key.sha256());
         s.setString(6, kind);
         s.setTimestamp(7, Timestamp.from(now));
-        s.setString(8, RECEIVED);
+        s.setString(8, FileState.RECEIVED.name());
         s.setTimestamp(9, Timestamp.from(now));
         s.executeUpdate();
         try (ResultSet keys = s.getGeneratedKeys()) {
@@ -186,12 +179,12 @@ public final class Ledger implements AutoCloseable {
           c.prepareStatement(
               "UPDATE files SET state = ?, updated_at = ? WHERE source = ? AND source_path = ? AND"
                   + " sha256 = ? AND state = ?")) {
-        s.setString(1, RECEIVED);
+        s.setString(1, FileState.RECEIVED.name());
         s.setTimestamp(2, Timestamp.from(now));
         s.setString(3, key.source());
         s.setString(4, key.path());
         s.setString(5, key.sha256());
-        s.setString(6, RETRY);
+        s.setString(6, FileState.RETRY.name());
         if (s.executeUpdate() == 0) {
           c.rollback();
           return OptionalLong.empty();
@@ -219,7 +212,7 @@ public final class Ledger implements AutoCloseable {
   public boolean contains(FileKey key) {
     return jdbc.query(
         "SELECT state FROM files WHERE source = ? AND source_path = ? AND sha256 = ?",
-        rs -> rs.next() && !RETRY.equals(rs.getString(1)),
+        rs -> rs.next() && !FileState.RETRY.name().equals(rs.getString(1)),
         key.source(),
         key.path(),
         key.sha256());
@@ -236,7 +229,7 @@ public final class Ledger implements AutoCloseable {
         rs -> rs.next() && rs.getLong(1) > 0,
         source,
         sourcePath,
-        RETRY);
+        FileState.RETRY);
   }
 
   /**
@@ -260,7 +253,7 @@ public final class Ledger implements AutoCloseable {
       update(
           c,
           "UPDATE files SET state = ?, error = ?, updated_at = ? WHERE id = ?",
-          RETRY,
+          FileState.RETRY,
           clip(reason),
           now(),
           id.orElse(-1));
@@ -278,15 +271,16 @@ public final class Ledger implements AutoCloseable {
    */
   public int recoverInterrupted() {
     try (Connection c = dataSource.getConnection()) {
-      List<Long> ids = jdbc.query("SELECT id FROM files WHERE state = ?", Jdbc::longs, RECEIVED);
+      List<Long> ids =
+          jdbc.query("SELECT id FROM files WHERE state = ?", Jdbc::longs, FileState.RECEIVED);
       for (long id : ids) {
         update(
             c,
             "UPDATE files SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-            RETRY,
+            FileState.RETRY,
             now(),
             id,
-            RECEIVED);
+            FileState.RECEIVED);
         insertEvent(c, id, "interrupted", "the app stopped while it was processed; will retry");
       }
       return ids.size();
@@ -330,7 +324,7 @@ public final class Ledger implements AutoCloseable {
                   // only earlier files: of two same files taken at once by two intakes, the
                   // later is the duplicate, never both
                   "SELECT MIN(id) FROM files WHERE sha256 = ? AND id < ? AND state <> ?")) {
-            bind(s, sha256, id, DUPLICATE);
+            bind(s, sha256, id, FileState.DUPLICATE);
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
               long of = rs.getLong(1);
@@ -344,7 +338,7 @@ public final class Ledger implements AutoCloseable {
             update(
                 c,
                 "UPDATE files SET state = ?, duplicate_of = ?, updated_at = ? WHERE id = ?",
-                DUPLICATE,
+                FileState.DUPLICATE,
                 same.getAsLong(),
                 now(),
                 id);
@@ -403,7 +397,7 @@ public final class Ledger implements AutoCloseable {
         "failed",
         error,
         "UPDATE files SET state = ?, error = ?, updated_at = ? WHERE id = ?",
-        FAILED,
+        FileState.FAILED,
         clip(error),
         now(),
         id);
@@ -413,22 +407,22 @@ public final class Ledger implements AutoCloseable {
    * Ends a file's processing: DONE unless it already failed or is a duplicate. Returns the state it
    * ends in.
    */
-  public String finish(long id) {
+  public FileState finish(long id) {
     return transaction(
         "end of file " + id,
         c -> {
           update(
               c,
               "UPDATE files SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-              DONE,
+              FileState.DONE,
               now(),
               id,
-              RECEIVED);
+              FileState.RECEIVED);
           insertEvent(c, id, "finished", null);
           try (PreparedStatement s = c.prepareStatement("SELECT state FROM files WHERE id = ?")) {
             bind(s, id);
             try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? rs.getString(1) : null;
+              return rs.next() ? FileState.valueOf(rs.getString(1)) : null;
             }
           }
         });
@@ -497,9 +491,11 @@ public final class Ledger implements AutoCloseable {
   }
 
   /** A file's state, or null. */
-  public String state(long id) {
+  public FileState state(long id) {
     return jdbc.query(
-        "SELECT state FROM files WHERE id = ?", rs -> rs.next() ? rs.getString(1) : null, id);
+        "SELECT state FROM files WHERE id = ?",
+        rs -> rs.next() ? FileState.valueOf(rs.getString(1)) : null,
+        id);
   }
 
   private static final String FILE_COLUMNS =
@@ -519,7 +515,7 @@ public final class Ledger implements AutoCloseable {
               rs.getString(6),
               rs.getString(7),
               instant(rs.getTimestamp(8)),
-              rs.getString(9),
+              FileState.valueOf(rs.getString(9)),
               rs.getString(10),
               instant(rs.getTimestamp(11)),
               rs.getString(12),
@@ -550,7 +546,7 @@ public final class Ledger implements AutoCloseable {
                     rs.getString(3),
                     rs.getString(4),
                     rs.getString(5),
-                    rs.getString(6),
+                    DeliveryState.valueOf(rs.getString(6)),
                     rs.getInt(7),
                     rs.getString(8),
                     rs.getLong(9),

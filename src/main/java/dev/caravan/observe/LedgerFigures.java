@@ -1,5 +1,6 @@
 package dev.caravan.observe;
 
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerException;
 import java.sql.Connection;
@@ -62,7 +63,7 @@ public final class LedgerFigures {
                     "caravan.deliveries",
                     List.of("destination", destination, "state", state),
                     rs.getLong(3)));
-            if ("VERIFIED".equals(state)) {
+            if (DeliveryState.VERIFIED.name().equals(state)) {
               out.add(
                   new Figure(
                       "caravan.delivered.bytes",

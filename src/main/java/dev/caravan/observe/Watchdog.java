@@ -1,5 +1,7 @@
 package dev.caravan.observe;
 
+import dev.caravan.ledger.DeliveryState;
+import dev.caravan.ledger.FileState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,9 +74,11 @@ public final class Watchdog extends AlarmCheck {
     Instant now = clock.instant();
     double failures = 0;
     for (LedgerFigures.Figure f : figures) {
-      boolean failedFile = f.name().equals("caravan.files") && f.labels().get(3).equals("FAILED");
+      boolean failedFile =
+          f.name().equals("caravan.files") && f.labels().get(3).equals(FileState.FAILED.name());
       boolean quarantined =
-          f.name().equals("caravan.deliveries") && f.labels().get(3).equals("QUARANTINED");
+          f.name().equals("caravan.deliveries")
+              && f.labels().get(3).equals(DeliveryState.QUARANTINED.name());
       if (failedFile || quarantined) {
         failures += f.value();
       }
@@ -118,7 +122,7 @@ public final class Watchdog extends AlarmCheck {
         }
         case "caravan.destination.last.verified.timestamp" -> lastVerified.put(label, at(f));
         case "caravan.deliveries" -> {
-          if (!f.labels().get(3).equals("VERIFIED")) {
+          if (!f.labels().get(3).equals(DeliveryState.VERIFIED.name())) {
             backlog.merge(label, f.value(), Double::sum);
           }
         }

@@ -3,6 +3,7 @@ package dev.caravan.retention;
 import dev.caravan.deliver.CopyChecker;
 import dev.caravan.ledger.DeliveryQueue;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerException;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class Retention {
       if (!required.contains(d.destination())) {
         continue;
       }
-      if (!d.state().equals(DeliveryQueue.VERIFIED) || d.verifiedAt().isAfter(cutoff)) {
+      if (d.state() != DeliveryState.VERIFIED || d.verifiedAt().isAfter(cutoff)) {
         return false; // not everywhere yet, or not long enough
       }
       needed.add(d);

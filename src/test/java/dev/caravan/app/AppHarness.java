@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.ledger.DeliveryRow;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.ledger.Ledger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,8 +172,7 @@ public final class AppHarness implements AutoCloseable {
           lastSeen = history(f);
           return f.size() == n
               && f.stream()
-                  .noneMatch(
-                      r -> r.state().equals(Ledger.RECEIVED) || r.state().equals(Ledger.RETRY))
+                  .noneMatch(r -> r.state() == FileState.RECEIVED || r.state() == FileState.RETRY)
               && queue().backlog() == 0;
         });
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.files.Sha256;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.ledger.Watermarks;
 import dev.caravan.testing.Samples;
@@ -85,7 +86,7 @@ class CompletenessTest {
       assertThat(new Watermarks(app.ledger()).watermark("local", "sftp")).isEmpty();
       assertThat(app.deliveries().stream().filter(d -> d.fileName().endsWith("_finalized.json")))
           .hasSize(4)
-          .allMatch(d -> d.destination().equals("archive") && d.state().equals("VERIFIED"));
+          .allMatch(d -> d.destination().equals("archive") && d.state() == DeliveryState.VERIFIED);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.caravan.convert.LogConverter;
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.dslog.LogKind;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Samples;
 import java.io.ByteArrayOutputStream;
 import java.io.Reader;
@@ -45,7 +46,7 @@ class DecodeRouteTest {
       Files.copy(Samples.dsevents(Samples.CTRE), app.inbox.resolve(Samples.CTRE + ".dsevents"));
       Files.copy(Samples.dslog(Samples.MIXED), app.inbox.resolve(Samples.MIXED + ".dslog"));
       app.awaitFiles(3);
-      assertThat(app.files()).extracting(FileRow::state).containsOnly("DONE");
+      assertThat(app.files()).extracting(FileRow::state).containsOnly(FileState.DONE);
       assertThat(Files.readAllBytes(app.archive.resolve("2022/02/26/" + Samples.CTRE + ".v1.csv")))
           .isEqualTo(converted(Samples.dslog(Samples.CTRE)));
       assertThat(
@@ -116,7 +117,7 @@ class DecodeRouteTest {
       Files.write(staged, log);
       Files.copy(staged, app.inbox.resolve("robot.wpilog"));
       app.awaitFiles(1);
-      assertThat(app.files()).extracting(FileRow::state).containsExactly("DONE");
+      assertThat(app.files()).extracting(FileRow::state).containsExactly(FileState.DONE);
       // no header time in a .wpilog: the day it was taken
       Path day = app.archive.resolve(dev.caravan.files.Layout.day(null));
       assertThat(Files.readAllBytes(day.resolve("robot.wpilog"))).isEqualTo(log);

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
-import dev.caravan.ledger.Ledger;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Drill;
 import dev.caravan.testing.FaultProxy;
 import dev.caravan.testing.S3TestServer;
@@ -83,7 +84,7 @@ class DrillsTest {
           d.stream().filter(x -> x.destination().equals(root.getKey())).toList();
       assertThat(here).as(root.getKey()).hasSize(perDestination);
       for (DeliveryRow x : here) {
-        assertThat(x.state()).as(x.toString()).isEqualTo("VERIFIED");
+        assertThat(x.state()).as(x.toString()).isEqualTo(DeliveryState.VERIFIED);
         assertThat(Sha256.of(root.getValue().resolve(x.remotePath())))
             .as(x.toString())
             .isEqualTo(x.sha256());
@@ -101,7 +102,7 @@ class DrillsTest {
       AppHarness app, dev.caravan.deliver.S3Verifier admin, int perDestination) throws Exception {
     List<DeliveryRow> here =
         app.deliveries().stream().filter(x -> x.destination().equals("s3")).toList();
-    assertThat(here).hasSize(perDestination).allMatch(x -> x.state().equals("VERIFIED"));
+    assertThat(here).hasSize(perDestination).allMatch(x -> x.state() == DeliveryState.VERIFIED);
     for (DeliveryRow x : here) {
       byte[] bytes =
           admin.client().getObjectAsBytes(b -> b.bucket("logs").key(x.remotePath())).asByteArray();
@@ -187,7 +188,7 @@ class DrillsTest {
         while (drill.elapsed() < outage) {
           Thread.sleep(200);
         }
-        assertThat(app.deliveries()).noneMatch(x -> x.state().equals("VERIFIED"));
+        assertThat(app.deliveries()).noneMatch(x -> x.state() == DeliveryState.VERIFIED);
         // recovery: the disk grows, the SFTP server comes back, the store answers slowly
         archive.free();
         archive.resize(64 + 3L * n);
@@ -201,7 +202,9 @@ class DrillsTest {
               if (drill.elapsed() - recovered > outage / 2.0) {
                 proxy.mode(FaultProxy.Mode.PASS);
               }
-              return app.deliveries().stream().filter(x -> x.state().equals("VERIFIED")).count()
+              return app.deliveries().stream()
+                      .filter(x -> x.state() == DeliveryState.VERIFIED)
+                      .count()
                   == 3L * 2 * n;
             });
         drill.figure(
@@ -277,7 +280,7 @@ class DrillsTest {
             () -> health(app, "intake-polls").getState() == HealthCheck.State.UP);
         drill.figure(
             "all %d taken and archived %.1f s after space returned", n, drill.elapsed() - freed);
-        assertThat(app.files()).allMatch(f -> f.state().equals("DONE"));
+        assertThat(app.files()).allMatch(f -> f.state() == FileState.DONE);
         for (FileRow f : app.files()) {
           assertThat(Sha256.of(Path.of(f.landingPath()))).isEqualTo(f.sha256());
         }
@@ -313,7 +316,7 @@ class DrillsTest {
                 app.files().stream()
                     .anyMatch(
                         f ->
-                            f.state().equals("RETRY")
+                            f.state() == FileState.RETRY
                                 && String.valueOf(f.error()).contains("No space left")));
         FileRow row = app.files().get(0);
         assertThat(row.landingPath()).as("never recorded as landed").isNull();
@@ -322,7 +325,7 @@ class DrillsTest {
             .containsOnly("filler");
         disk.free();
         app.awaitFiles(1);
-        assertThat(app.files().get(0).state()).isEqualTo("DONE");
+        assertThat(app.files().get(0).state()).isEqualTo(FileState.DONE);
         assertThat(Sha256.of(Path.of(app.files().get(0).landingPath())))
             .isEqualTo(
                 java.util.HexFormat.of()
@@ -356,7 +359,7 @@ class DrillsTest {
         await(
             Duration.ofSeconds(60),
             "a few files done",
-            () -> app.files().stream().filter(f -> f.state().equals("DONE")).count() >= 3);
+            () -> app.files().stream().filter(f -> f.state() == FileState.DONE).count() >= 3);
         pg.close(); // the database goes away mid-run
         double stopped = drill.elapsed();
         Thread.sleep(down * 1000L);
@@ -366,7 +369,7 @@ class DrillsTest {
         app.awaitFilesWithin(n, Duration.ofSeconds(120 + n / 5));
         drill.figure(
             "all done %.1f s after it came back, without a restart", drill.elapsed() - back);
-        assertThat(app.files()).allMatch(f -> f.state().equals("DONE"));
+        assertThat(app.files()).allMatch(f -> f.state() == FileState.DONE);
         assertEachCopyOnce(app, Map.of("archive", app.archive), 2 * n);
       }
     } finally {
@@ -443,7 +446,7 @@ class DrillsTest {
                     && switch (target) {
                       case ANY -> true;
                       case DECODING ->
-                          ledger.files().stream().anyMatch(f -> f.state().equals(Ledger.RECEIVED));
+                          ledger.files().stream().anyMatch(f -> f.state() == FileState.RECEIVED);
                       case RETENTION -> deleted(ledger.files()) > deletedBefore;
                     };
             Thread.sleep(20);
@@ -470,9 +473,9 @@ class DrillsTest {
               () -> {
                 List<FileRow> rows = ledger.files();
                 return rows.size() == n
-                    && rows.stream().allMatch(f -> f.state().equals("DONE"))
+                    && rows.stream().allMatch(f -> f.state() == FileState.DONE)
                     && ledger.deliveries().stream()
-                            .filter(x -> x.state().equals("VERIFIED"))
+                            .filter(x -> x.state() == DeliveryState.VERIFIED)
                             .count()
                         == 3L * ARTIFACTS * n
                     && filesQuietly(tmp.resolve("data/landing")).isEmpty();
@@ -491,7 +494,7 @@ class DrillsTest {
             "files %d (%d from Drive), %d kills: all done at %.1f s; %s",
             n, fromDrive, kills, drill.elapsed(), progress(ledger));
         List<DeliveryRow> d = ledger.deliveries();
-        assertThat(d).hasSize(3 * ARTIFACTS * n).allMatch(x -> x.state().equals("VERIFIED"));
+        assertThat(d).hasSize(3 * ARTIFACTS * n).allMatch(x -> x.state() == DeliveryState.VERIFIED);
         for (DeliveryRow x : d) {
           if (!x.destination().equals("s3")) {
             Path root = x.destination().equals("sftp") ? sftpRoot : tmp.resolve("archive");
@@ -548,11 +551,12 @@ class DrillsTest {
 
   private static String progress(dev.caravan.ledger.Ledger ledger) {
     List<FileRow> rows = ledger.files();
-    Map<String, Long> states =
+    Map<FileState, Long> states =
         new TreeMap<>(
             rows.stream().collect(Collectors.groupingBy(FileRow::state, Collectors.counting())));
     long drive = rows.stream().filter(f -> f.source().equals("drive")).count();
-    long verified = ledger.deliveries().stream().filter(x -> x.state().equals("VERIFIED")).count();
+    long verified =
+        ledger.deliveries().stream().filter(x -> x.state() == DeliveryState.VERIFIED).count();
     long deleted = deleted(rows);
     return String.format(
         java.util.Locale.ROOT,

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.FakeDrive;
 import dev.caravan.testing.Samples;
 import java.nio.file.Files;
@@ -73,7 +75,7 @@ class DriveRouteTest {
     try (AppHarness app = app().start()) {
       app.awaitFiles(6);
       assertThat(app.files()).extracting(FileRow::source).containsOnly("drive");
-      assertThat(app.files()).extracting(FileRow::state).containsOnly("DONE");
+      assertThat(app.files()).extracting(FileRow::state).containsOnly(FileState.DONE);
       Path day = app.archive.resolve("2022/02/26");
       assertThat(Sha256.of(day.resolve(Samples.CTRE + ".dslog")))
           .isEqualTo(Sha256.of(Samples.dslog(Samples.CTRE)));
@@ -83,7 +85,7 @@ class DriveRouteTest {
           .isEqualTo(12738);
       List<DeliveryRow> d = app.deliveries();
       assertThat(d).hasSize(12); // 6 raw, 4 CSV, 2 events CSV
-      assertThat(d).allSatisfy(r -> assertThat(r.state()).isEqualTo("VERIFIED"));
+      assertThat(d).allSatisfy(r -> assertThat(r.state()).isEqualTo(DeliveryState.VERIFIED));
       for (DeliveryRow r : d) {
         assertThat(Sha256.of(app.archive.resolve(r.remotePath()))).isEqualTo(r.sha256());
       }
@@ -137,7 +139,7 @@ class DriveRouteTest {
       for (var e : expected.entrySet()) {
         assertThat(byDriveId.get(e.getKey()).get(0).sha256()).isEqualTo(sha256(e.getValue()));
       }
-      assertThat(files.stream().filter(f -> f.state().equals("DUPLICATE")).count()).isEqualTo(1);
+      assertThat(files.stream().filter(f -> f.state() == FileState.DUPLICATE).count()).isEqualTo(1);
       assertThat(byDriveId.get(first.id).get(0).sha256())
           .isEqualTo(byDriveId.get(second.id).get(0).sha256());
       assertThat(files)
@@ -166,7 +168,7 @@ class DriveRouteTest {
           .extracting(FileRow::sourcePath)
           .containsExactly(f.id + ":" + FakeDrive.md5(v1), f.id + ":" + f.md5());
       assertThat(files).extracting(FileRow::sha256).containsExactly(sha256(v1), sha256(v2));
-      assertThat(files).extracting(FileRow::state).containsOnly("DONE");
+      assertThat(files).extracting(FileRow::state).containsOnly(FileState.DONE);
       // the first version's copy in the archive is kept; the second lands beside it
       assertThat(app.deliveries().stream().filter(d -> d.artifact().equals("raw")))
           .extracting(DeliveryRow::remotePath)

@@ -6,6 +6,7 @@ import dev.caravan.deliver.S3Verifier;
 import dev.caravan.deliver.SftpVerifier;
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.S3TestServer;
 import dev.caravan.testing.Samples;
 import dev.caravan.testing.SftpTestServer;
@@ -75,7 +76,7 @@ class FanOutTest {
         List<DeliveryRow> d = app.deliveries();
         int artifacts = files + 6; // the six samples have a CSV each
         assertThat(d).hasSize(3 * artifacts);
-        assertThat(d.stream().filter(x -> !x.state().equals("VERIFIED")).toList()).isEmpty();
+        assertThat(d.stream().filter(x -> x.state() != DeliveryState.VERIFIED).toList()).isEmpty();
         // each made once: parallel uploads never work on one delivery twice
         assertThat(d).allSatisfy(x -> assertThat(x.attempts()).as(x.toString()).isEqualTo(1));
         Map<String, List<String>> methods =

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.FakeDrive;
 import dev.caravan.testing.SftpTestServer;
 import dev.caravan.testing.TestConfig;
@@ -101,7 +103,7 @@ class HostileNamesTest {
       List<String> recorded = new ArrayList<>();
       for (FileRow f : files) {
         recorded.add(f.source() + ":" + f.name());
-        assertThat(f.state()).as(f.toString()).isEqualTo("DONE");
+        assertThat(f.state()).as(f.toString()).isEqualTo(FileState.DONE);
         Path landing = Path.of(f.landingPath());
         assertThat(landing.normalize().startsWith(app.data.resolve("landing")))
             .as(f.toString())
@@ -112,7 +114,7 @@ class HostileNamesTest {
           .as("recorded under the names given")
           .containsExactlyInAnyOrderElementsOf(given.keySet());
       List<DeliveryRow> d = app.deliveries();
-      assertThat(d).hasSize(2 * given.size()).allMatch(x -> x.state().equals("VERIFIED"));
+      assertThat(d).hasSize(2 * given.size()).allMatch(x -> x.state() == DeliveryState.VERIFIED);
       for (DeliveryRow x : d) {
         Path base = x.destination().equals("sftp") ? sftpRoot.resolve("upload") : app.archive;
         Path copy =

@@ -11,6 +11,8 @@ import dev.caravan.insight.InsightSteps;
 import dev.caravan.insight.LogSummary;
 import dev.caravan.insight.SeasonTable;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Cli;
 import dev.caravan.testing.Samples;
 import dev.caravan.testing.SyntheticLogs;
@@ -78,12 +80,12 @@ class InsightRouteTest {
           "the logs done and delivered",
           () ->
               app.files().stream()
-                          .filter(f -> f.source().equals("local") && f.state().equals("DONE"))
+                          .filter(f -> f.source().equals("local") && f.state() == FileState.DONE)
                           .count()
                       == 6
                   && app.deliveries().stream()
                           .filter(d -> d.artifact().equals("summary.json"))
-                          .filter(d -> d.state().equals("VERIFIED"))
+                          .filter(d -> d.state() == DeliveryState.VERIFIED)
                           .count()
                       == 3);
 
@@ -98,7 +100,7 @@ class InsightRouteTest {
       assertThat(s.get("energy_wh").asDouble()).isCloseTo(18.0185, within(5e-5));
       List<DeliveryRow> summaries =
           app.deliveries().stream().filter(d -> d.artifact().equals("summary.json")).toList();
-      assertThat(summaries).hasSize(3).allMatch(d -> d.state().equals("VERIFIED"));
+      assertThat(summaries).hasSize(3).allMatch(d -> d.state() == DeliveryState.VERIFIED);
       for (DeliveryRow d : summaries) {
         assertThat(Sha256.of(app.archive.resolve(d.remotePath()))).isEqualTo(d.sha256());
       }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.caravan.files.Sha256;
 import dev.caravan.intake.IntakeGate;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Samples;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -48,11 +49,11 @@ class IntakeLivenessTest {
       Files.copy(Samples.dslog(Samples.REV), app.inbox.resolve("good.dslog"));
       app.awaitFiles(2);
       List<FileRow> files = app.files();
-      assertThat(byPath(files, "good.dslog").state()).isEqualTo("DONE");
+      assertThat(byPath(files, "good.dslog").state()).isEqualTo(FileState.DONE);
       // an empty log is a bad log: kept, archived and said so (an empty marker of any other kind
       // is carried as it is: see SftpIntakeTest)
       FileRow empty = byPath(files, "empty.dslog");
-      assertThat(empty.state()).isEqualTo("FAILED");
+      assertThat(empty.state()).isEqualTo(FileState.FAILED);
       assertThat(empty.error()).contains("empty.dslog").contains("0 bytes long");
       assertThat(Files.size(app.archive.resolve("2022/02/27/good.dslog")))
           .isEqualTo(Files.size(Samples.dslog(Samples.REV)));
@@ -127,9 +128,9 @@ class IntakeLivenessTest {
       app.awaitFiles(2);
       List<FileRow> files = app.files();
       FileRow broken = byPath(files, odd);
-      assertThat(broken.state()).isEqualTo("DONE");
+      assertThat(broken.state()).isEqualTo(FileState.DONE);
       assertThat(broken.sha256()).isEqualTo(Sha256.of(Samples.dslog(Samples.NONE)));
-      assertThat(byPath(files, "good.dslog").state()).isEqualTo("DONE");
+      assertThat(byPath(files, "good.dslog").state()).isEqualTo(FileState.DONE);
       // archived under a name that is one path element (the line break made safe)
       assertThat(app.archive.resolve("2022/03/01/match 12_replay.dslog")).exists();
       await(

@@ -4,6 +4,7 @@ import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.SftpTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class LiveDestinationsTest {
       assertThat(byFile.get("a.bin")).containsExactly("archive");
       assertThat(byFile.get("b.bin")).containsExactlyInAnyOrder("archive", "sftp");
       assertThat(byFile.get("c.bin")).containsExactly("archive");
-      assertThat(app.deliveries()).allMatch(d -> d.state().equals("VERIFIED"));
+      assertThat(app.deliveries()).allMatch(d -> d.state() == DeliveryState.VERIFIED);
       assertThat(Files.readAllBytes(root.resolve(dayOf(app, "b.bin")))).containsExactly(2);
     }
   }

@@ -4,6 +4,7 @@ import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.csv.DslogCsvWriter;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Samples;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -95,7 +96,7 @@ class OperationsTest {
             RouteAppContract.csvRows(
                 app.archive.resolve("2022/02/27/rev.v1.csv"), DslogCsvWriter.COLUMNS))
         .isEqualTo(4998 - 2565 - 1);
-    assertThat(app.files().get(0).state()).isEqualTo("DONE");
+    assertThat(app.files().get(0).state()).isEqualTo(FileState.DONE);
   }
 
   private interface RouteSaver {

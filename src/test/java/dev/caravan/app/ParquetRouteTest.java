@@ -3,7 +3,9 @@ package dev.caravan.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Samples;
 import dev.caravan.testing.WpilogWriter;
 import java.io.Reader;
@@ -66,11 +68,11 @@ class ParquetRouteTest {
       }
       Files.write(app.inbox.resolve("robot.wpilog"), wpilog);
       app.awaitFiles(logs.size() + 1);
-      assertThat(app.files()).extracting(FileRow::state).containsOnly("DONE");
+      assertThat(app.files()).extracting(FileRow::state).containsOnly(FileState.DONE);
       AppHarness.await(
           java.time.Duration.ofSeconds(60),
           "every delivery verified",
-          () -> app.deliveries().stream().allMatch(d -> d.state().equals("VERIFIED")));
+          () -> app.deliveries().stream().allMatch(d -> d.state() == DeliveryState.VERIFIED));
 
       Map<String, String> parquetAt = new LinkedHashMap<>();
       for (DeliveryRow d : app.deliveries()) {

@@ -3,6 +3,7 @@ package dev.caravan.app;
 import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.EventRow;
 import dev.caravan.ledger.FileRow;
 import dev.caravan.testing.Samples;
@@ -81,9 +82,13 @@ class RetentionTest {
           () ->
               app.deliveries().stream()
                       .anyMatch(
-                          d -> d.destination().equals("archive") && d.state().equals("VERIFIED"))
+                          d ->
+                              d.destination().equals("archive")
+                                  && d.state() == DeliveryState.VERIFIED)
                   && app.deliveries().stream()
-                      .anyMatch(d -> d.destination().equals("sftp") && d.state().equals("FAILED")));
+                      .anyMatch(
+                          d ->
+                              d.destination().equals("sftp") && d.state() == DeliveryState.FAILED));
       Thread.sleep(2000);
       FileRow a = app.files().get(0);
       assertThat(Path.of(a.landingPath())).exists();

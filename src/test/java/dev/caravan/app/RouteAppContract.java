@@ -7,7 +7,9 @@ import dev.caravan.csv.DslogCsvWriter;
 import dev.caravan.csv.EventsCsvWriter;
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Samples;
 import java.io.OutputStream;
 import java.io.Reader;
@@ -70,7 +72,9 @@ abstract class RouteAppContract {
       Files.copy(Samples.dslog(Samples.CTRE), app.inbox.resolve(Samples.CTRE + ".dslog"));
       Files.copy(Samples.dsevents(Samples.CTRE), app.inbox.resolve(Samples.CTRE + ".dsevents"));
       app.awaitFiles(2);
-      assertThat(app.files()).extracting(FileRow::state).containsExactly("DONE", "DONE");
+      assertThat(app.files())
+          .extracting(FileRow::state)
+          .containsExactly(FileState.DONE, FileState.DONE);
       Path day = app.archive.resolve("2022/02/26"); // the header time is 02:25 UTC on the 26th
       assertThat(Sha256.of(day.resolve(Samples.CTRE + ".dslog")))
           .isEqualTo(Sha256.of(Samples.dslog(Samples.CTRE)));
@@ -86,7 +90,7 @@ abstract class RouteAppContract {
           .extracting(DeliveryRow::artifact)
           .containsExactlyInAnyOrder("raw", "csv", "raw", "events.csv");
       for (DeliveryRow row : d) {
-        assertThat(row.state()).isEqualTo("VERIFIED");
+        assertThat(row.state()).isEqualTo(DeliveryState.VERIFIED);
         assertThat(row.verifyMethod()).isEqualTo("sha256-reread");
         assertThat(row.sha256()).isEqualTo(Sha256.of(app.archive.resolve(row.remotePath())));
       }
@@ -136,7 +140,7 @@ abstract class RouteAppContract {
       // three different contents, each delivered raw and decoded once; names never overwritten
       assertThat(app.deliveries())
           .hasSize(6)
-          .allMatch(d -> d.state().equals("VERIFIED") && d.attempts() == 1);
+          .allMatch(d -> d.state() == DeliveryState.VERIFIED && d.attempts() == 1);
       assertThat(archived(app))
           .extracting(Path::toString)
           .containsExactlyInAnyOrder(
@@ -199,7 +203,7 @@ abstract class RouteAppContract {
       }
       app.awaitFiles(1);
       FileRow f = app.files().get(0);
-      assertThat(f.state()).isEqualTo("DONE");
+      assertThat(f.state()).isEqualTo(FileState.DONE);
       assertThat(f.size()).isEqualTo(whole.length);
       assertThat(csvRows(app.archive.resolve("2022/02/26/growing.v1.csv"), DslogCsvWriter.COLUMNS))
           .isEqualTo(12738);
@@ -223,7 +227,7 @@ abstract class RouteAppContract {
       app.awaitFiles(6);
       List<FileRow> files = app.files();
       FileRow v5row = byName(files, "v5.dslog");
-      assertThat(v5row.state()).isEqualTo("FAILED");
+      assertThat(v5row.state()).isEqualTo(FileState.FAILED);
       assertThat(v5row.error()).contains("v5.dslog").contains("unknown .dslog version 5");
       assertThat(byName(files, "short.dslog").error())
           .contains("7 bytes long, shorter than the 20-byte");
@@ -231,10 +235,10 @@ abstract class RouteAppContract {
           .contains("at byte " + (20 + 39 * 10 + 10))
           .contains("record 10 has a PD length word");
       FileRow cut = byName(files, "cut.dslog");
-      assertThat(cut.state()).isEqualTo("FAILED");
+      assertThat(cut.state()).isEqualTo(FileState.FAILED);
       assertThat(cut.error()).contains("truncated").contains("12737 records").contains("34 bytes");
-      assertThat(byName(files, "good.dslog").state()).isEqualTo("DONE");
-      assertThat(byName(files, "notes.txt").state()).isEqualTo("DONE");
+      assertThat(byName(files, "good.dslog").state()).isEqualTo(FileState.DONE);
+      assertThat(byName(files, "notes.txt").state()).isEqualTo(FileState.DONE);
       assertThat(byName(files, "notes.txt").kind()).isEqualTo("other");
       for (FileRow f : files) {
         // every raw file is kept in landing and archived, failed or not
@@ -244,7 +248,7 @@ abstract class RouteAppContract {
                 d ->
                     d.fileId() == f.id()
                         && d.artifact().equals("raw")
-                        && d.state().equals("VERIFIED"));
+                        && d.state() == DeliveryState.VERIFIED);
       }
       // the complete part of the truncated log is delivered; nothing of the unreadable ones
       assertThat(csvRows(app.archive.resolve("2022/02/26/cut.v1.csv"), DslogCsvWriter.COLUMNS))
@@ -272,13 +276,13 @@ abstract class RouteAppContract {
       await(
           Duration.ofSeconds(30),
           "some files done",
-          () -> app.files().stream().filter(f -> f.state().equals("DONE")).count() >= 3);
+          () -> app.files().stream().filter(f -> f.state() == FileState.DONE).count() >= 3);
       app.stop(); // graceful, as on SIGTERM
       app.start();
       app.awaitFiles(n);
-      assertThat(app.files()).hasSize(n).allMatch(f -> f.state().equals("DONE"));
+      assertThat(app.files()).hasSize(n).allMatch(f -> f.state() == FileState.DONE);
       List<DeliveryRow> d = app.deliveries();
-      assertThat(d.stream().filter(x -> !x.state().equals("VERIFIED")).toList()).isEmpty();
+      assertThat(d.stream().filter(x -> x.state() != DeliveryState.VERIFIED).toList()).isEmpty();
       assertThat(d).hasSize(2 * n);
       List<Path> out = archived(app);
       assertThat(out)

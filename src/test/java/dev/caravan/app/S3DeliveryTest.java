@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.caravan.deliver.S3Verifier;
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.S3TestServer;
 import dev.caravan.testing.Samples;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class S3DeliveryTest {
         app.awaitFiles(8);
 
         List<DeliveryRow> d = app.deliveries();
-        assertThat(d.stream().filter(x -> !x.state().equals("VERIFIED")).toList()).isEmpty();
+        assertThat(d.stream().filter(x -> x.state() != DeliveryState.VERIFIED).toList()).isEmpty();
         List<DeliveryRow> toS3 = d.stream().filter(x -> x.destination().equals("s3")).toList();
         assertThat(toS3).hasSize(14);
         List<DeliveryRow> offsite =
@@ -116,7 +117,7 @@ class S3DeliveryTest {
         app.awaitFiles(n);
 
         List<DeliveryRow> d = app.deliveries();
-        assertThat(d).hasSize(n).allMatch(x -> x.state().equals("VERIFIED"));
+        assertThat(d).hasSize(n).allMatch(x -> x.state() == DeliveryState.VERIFIED);
         // every copy at its own key, and each key still holds the bytes verified there
         assertThat(d.stream().map(DeliveryRow::remotePath).distinct()).hasSize(n);
         java.util.Set<String> stored = new java.util.HashSet<>();
@@ -156,7 +157,7 @@ class S3DeliveryTest {
         app.awaitFiles(1);
 
         DeliveryRow d = app.deliveries().get(0);
-        assertThat(d.state()).isEqualTo("VERIFIED");
+        assertThat(d.state()).isEqualTo(DeliveryState.VERIFIED);
         assertThat(d.remotePath()).isEqualTo(taken.replace("taken.bin", "taken (2).bin"));
         assertThat(sha256Of(admin, "logs", d.remotePath())).isEqualTo(d.sha256());
         assertThat(sha256Of(admin, "logs", taken)).isEqualTo(Sha256.of(theirs));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.Samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class ScheduledCheckTest {
               .filter(d -> d.artifact().equals("raw"))
               .findFirst()
               .orElseThrow();
-      assertThat(rawRow.state()).isEqualTo("VERIFIED");
+      assertThat(rawRow.state()).isEqualTo(DeliveryState.VERIFIED);
       assertThat(rawRow.remotePath()).isEqualTo("2022/03/01/a (2).dslog");
       // the changed copy is never overwritten or deleted
       assertThat(new String(Files.readAllBytes(raw), java.nio.charset.StandardCharsets.ISO_8859_1))

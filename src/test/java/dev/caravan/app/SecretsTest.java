@@ -3,6 +3,7 @@ package dev.caravan.app;
 import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.testing.Cli;
 import dev.caravan.testing.FakeDrive;
@@ -142,7 +143,7 @@ class SecretsTest {
               () ->
                   ledger.files().size() == 4
                       && ledger.deliveries().stream()
-                              .filter(d -> d.state().equals("VERIFIED"))
+                              .filter(d -> d.state() == DeliveryState.VERIFIED)
                               .count()
                           == 3L * 2 * 4
                       && ledger.deliveries().stream()

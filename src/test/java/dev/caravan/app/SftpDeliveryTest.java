@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.caravan.deliver.SftpVerifier;
 import dev.caravan.files.Sha256;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.Samples;
 import dev.caravan.testing.SftpTestServer;
 import java.nio.file.Files;
@@ -54,7 +55,9 @@ class SftpDeliveryTest {
       }
       app.awaitFiles(6);
       List<DeliveryRow> d = app.deliveries();
-      assertThat(d).hasSize(24).allMatch(x -> x.state().equals("VERIFIED") && x.attempts() == 1);
+      assertThat(d)
+          .hasSize(24)
+          .allMatch(x -> x.state() == DeliveryState.VERIFIED && x.attempts() == 1);
       assertThat(d.stream().filter(x -> x.destination().equals("sftp")))
           .hasSize(12)
           .allMatch(
@@ -171,7 +174,10 @@ class SftpDeliveryTest {
         assertThat(byDestination).containsOnlyKeys("archive", "sftp", "backup", "usb");
         byDestination.forEach(
             (name, rows) ->
-                assertThat(rows).as(name).hasSize(12).allMatch(x -> x.state().equals("VERIFIED")));
+                assertThat(rows)
+                    .as(name)
+                    .hasSize(12)
+                    .allMatch(x -> x.state() == DeliveryState.VERIFIED));
         assertThat(byDestination.get("sftp"))
             .allMatch(x -> x.verifyMethod().equals(SftpVerifier.EXEC_OPENSSL));
         assertThat(byDestination.get("backup"))
@@ -219,7 +225,7 @@ class SftpDeliveryTest {
             .hasSize(2)
             .allMatch(
                 x ->
-                    x.state().equals("VERIFIED")
+                    x.state() == DeliveryState.VERIFIED
                         && x.verifyMethod().equals(SftpVerifier.READ_BACK));
         assertThat(Sha256.of(root.resolve("upload/2022/03/01/a.dslog")))
             .isEqualTo(Sha256.of(Samples.dslog(Samples.NONE)));
@@ -293,11 +299,13 @@ class SftpDeliveryTest {
           () ->
               app.deliveries().stream()
                   .anyMatch(
-                      x -> x.state().equals("FAILED") && "connection".equals(x.errorClass())));
+                      x ->
+                          x.state() == DeliveryState.FAILED
+                              && "connection".equals(x.errorClass())));
       server = new SftpTestServer(root, tmp.resolve("hostkey"), false, port);
       app.awaitFiles(10);
       List<DeliveryRow> d = app.deliveries();
-      assertThat(d).hasSize(40).allMatch(x -> x.state().equals("VERIFIED"));
+      assertThat(d).hasSize(40).allMatch(x -> x.state() == DeliveryState.VERIFIED);
       assertThat(files(root))
           .hasSize(20)
           .noneMatch(p -> p.getFileName().toString().startsWith("."));
@@ -321,7 +329,7 @@ class SftpDeliveryTest {
       assertThat(app.deliveries())
           .filteredOn(x -> x.destination().equals("sftp"))
           .hasSize(2)
-          .allMatch(x -> x.state().equals("VERIFIED"));
+          .allMatch(x -> x.state() == DeliveryState.VERIFIED);
     } finally {
       System.clearProperty("caravan.secrets-dir");
     }
@@ -340,13 +348,13 @@ class SftpDeliveryTest {
               app.deliveries().stream().filter(x -> x.destination().equals("sftp")).count() == 2
                   && app.deliveries().stream()
                       .filter(x -> x.destination().equals("sftp"))
-                      .allMatch(x -> x.state().equals("QUARANTINED")));
+                      .allMatch(x -> x.state() == DeliveryState.QUARANTINED));
       assertThat(app.deliveries())
           .filteredOn(x -> x.destination().equals("sftp"))
           .allMatch(x -> x.errorClass().equals("auth") && x.attempts() == 2);
       assertThat(app.deliveries())
           .filteredOn(x -> x.destination().equals("archive"))
-          .allMatch(x -> x.state().equals("VERIFIED"));
+          .allMatch(x -> x.state() == DeliveryState.VERIFIED);
     }
   }
 }

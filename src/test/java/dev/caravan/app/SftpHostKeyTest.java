@@ -4,6 +4,7 @@ import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.SftpTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ class SftpHostKeyTest {
       await(
           Duration.ofSeconds(30),
           "the SFTP delivery refused",
-          () -> sftpDelivery(app) != null && "QUARANTINED".equals(sftpDelivery(app).state()));
+          () ->
+              sftpDelivery(app) != null && sftpDelivery(app).state() == DeliveryState.QUARANTINED);
       DeliveryRow d = sftpDelivery(app);
       String advice = "ssh-keyscan -p " + server.port() + " 127.0.0.1 >> " + knownHosts;
       assertThat(d.errorClass()).isEqualTo("auth");
@@ -69,7 +71,7 @@ class SftpHostKeyTest {
       await(
           Duration.ofSeconds(30),
           "delivered once the key is accepted",
-          () -> "VERIFIED".equals(sftpDelivery(app).state()));
+          () -> sftpDelivery(app).state() == DeliveryState.VERIFIED);
     }
   }
 
@@ -91,7 +93,9 @@ class SftpHostKeyTest {
         await(
             Duration.ofSeconds(30),
             "the SFTP delivery refused",
-            () -> sftpDelivery(app) != null && "QUARANTINED".equals(sftpDelivery(app).state()));
+            () ->
+                sftpDelivery(app) != null
+                    && sftpDelivery(app).state() == DeliveryState.QUARANTINED);
         assertThat(sftpDelivery(app).lastError())
             .contains("SFTP server 127.0.0.1:" + server.port())
             .contains(KeyUtils.getFingerPrint(server.hostKey()))
@@ -115,7 +119,7 @@ class SftpHostKeyTest {
       await(
           Duration.ofSeconds(30),
           "delivered",
-          () -> sftpDelivery(app) != null && "VERIFIED".equals(sftpDelivery(app).state()));
+          () -> sftpDelivery(app) != null && sftpDelivery(app).state() == DeliveryState.VERIFIED);
       assertThat(Files.readString(knownHosts)).isEqualTo(before);
     }
   }

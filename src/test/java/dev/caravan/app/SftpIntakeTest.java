@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.caravan.files.Sha256;
 import dev.caravan.intake.FileOutcome;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Samples;
 import dev.caravan.testing.SftpTestServer;
 import java.io.OutputStream;
@@ -50,7 +52,7 @@ class SftpIntakeTest {
         app.awaitFiles(5);
         List<FileRow> files = app.files();
         assertThat(files).extracting(FileRow::source).containsOnly("sftp");
-        assertThat(files).extracting(FileRow::state).containsOnly("DONE");
+        assertThat(files).extracting(FileRow::state).containsOnly(FileState.DONE);
         assertThat(files)
             .extracting(FileRow::sourcePath)
             .contains("robot/" + Samples.CTRE + ".dslog", Samples.CTRE + ".dsevents");
@@ -61,7 +63,7 @@ class SftpIntakeTest {
                   : root.resolve("outbox").resolve(f.name());
           assertThat(f.sha256()).isEqualTo(Sha256.of(original));
         }
-        assertThat(app.deliveries()).hasSize(10).allMatch(d -> d.state().equals("VERIFIED"));
+        assertThat(app.deliveries()).hasSize(10).allMatch(d -> d.state() == DeliveryState.VERIFIED);
         for (DeliveryRow d : app.deliveries()) {
           assertThat(Sha256.of(app.archive.resolve(d.remotePath()))).isEqualTo(d.sha256());
         }

@@ -4,7 +4,9 @@ import static dev.caravan.app.AppHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.ledger.FileRow;
+import dev.caravan.ledger.FileState;
 import dev.caravan.ledger.Ledger;
 import java.io.File;
 import java.nio.file.Files;
@@ -110,9 +112,9 @@ class SigtermTest {
               "every file everywhere",
               () ->
                   ledger.files().size() == n
-                      && ledger.files().stream().allMatch(f -> f.state().equals("DONE"))
+                      && ledger.files().stream().allMatch(f -> f.state() == FileState.DONE)
                       && ledger.deliveries().stream()
-                              .filter(x -> x.state().equals("VERIFIED"))
+                              .filter(x -> x.state() == DeliveryState.VERIFIED)
                               .count()
                           == 3L * perDestination);
           assertThat(ledger.deliveries()).hasSize(3 * perDestination);
@@ -202,7 +204,7 @@ class SigtermTest {
         await(
             Duration.ofSeconds(60),
             "a few files done",
-            () -> ledger.files().stream().filter(f -> f.state().equals("DONE")).count() >= 3);
+            () -> ledger.files().stream().filter(f -> f.state() == FileState.DONE).count() >= 3);
       }
       app.destroy(); // SIGTERM
       assertThat(app.waitFor(60, TimeUnit.SECONDS))
@@ -234,12 +236,14 @@ class SigtermTest {
             () -> {
               List<FileRow> rows = ledger.files();
               return rows.size() == n
-                  && rows.stream().allMatch(f -> f.state().equals("DONE"))
-                  && ledger.deliveries().stream().filter(x -> x.state().equals("VERIFIED")).count()
+                  && rows.stream().allMatch(f -> f.state() == FileState.DONE)
+                  && ledger.deliveries().stream()
+                          .filter(x -> x.state() == DeliveryState.VERIFIED)
+                          .count()
                       == 2L * n;
             });
         List<DeliveryRow> d = ledger.deliveries();
-        assertThat(d).hasSize(2 * n).allMatch(x -> x.state().equals("VERIFIED"));
+        assertThat(d).hasSize(2 * n).allMatch(x -> x.state() == DeliveryState.VERIFIED);
       }
     } finally {
       again.destroy();

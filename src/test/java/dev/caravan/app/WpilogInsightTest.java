@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.WpilogWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +144,9 @@ class WpilogInsightTest {
           () ->
               app.deliveries().stream()
                   .anyMatch(
-                      d -> d.artifact().equals("summary.json") && d.state().equals("VERIFIED")));
+                      d ->
+                          d.artifact().equals("summary.json")
+                              && d.state() == DeliveryState.VERIFIED));
       var summaries =
           app.deliveries().stream()
               .filter(d -> d.artifact().equals("summary.json") && d.destination().equals("archive"))

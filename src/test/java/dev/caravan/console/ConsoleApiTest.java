@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.app.AppHarness;
+import dev.caravan.ledger.DeliveryState;
+import dev.caravan.ledger.FileState;
 import dev.caravan.testing.Samples;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -69,7 +71,9 @@ class ConsoleApiTest {
             app.deliveries().stream()
                 .anyMatch(
                     d ->
-                        d.id() == deliveryId && d.state().equals("VERIFIED") && d.attempts() == 1));
+                        d.id() == deliveryId
+                            && d.state() == DeliveryState.VERIFIED
+                            && d.attempts() == 1));
   }
 
   /** Marks a verified copy quarantined, as eight failed attempts would have. */
@@ -124,7 +128,7 @@ class ConsoleApiTest {
           Duration.ofSeconds(30),
           "three files summarized and delivered",
           () ->
-              app.files().stream().filter(f -> f.state().equals("DONE")).count() == 3
+              app.files().stream().filter(f -> f.state() == FileState.DONE).count() == 3
                   && app.queue().backlog() == 0
                   && app.deliveries().stream()
                           .filter(d -> d.artifact().equals("summary.json"))
@@ -328,7 +332,7 @@ class ConsoleApiTest {
           () ->
               app.files().size() == 3
                   && app.queue().backlog() == 0
-                  && app.files().stream().allMatch(f -> f.state().equals("DONE")));
+                  && app.files().stream().allMatch(f -> f.state() == FileState.DONE));
       long newest;
       try (Connection c = app.ledger().dataSource().getConnection();
           Statement s = c.createStatement();

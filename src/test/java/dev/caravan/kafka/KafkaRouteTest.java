@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.app.AppHarness;
 import dev.caravan.ledger.DeliveryRow;
+import dev.caravan.ledger.DeliveryState;
 import dev.caravan.testing.KafkaTestBroker;
 import dev.caravan.testing.Samples;
 import java.io.Reader;
@@ -66,7 +67,7 @@ class KafkaRouteTest {
                       .anyMatch(
                           d ->
                               d.destination().equals("archive")
-                                  && d.state().equals("VERIFIED")
+                                  && d.state() == DeliveryState.VERIFIED
                                   && d.remotePath().contains(Samples.MIXED))
                   && app.deliveries().stream()
                       .anyMatch(d -> d.destination().equals("kafka") && d.attempts() > 0));
@@ -128,7 +129,7 @@ class KafkaRouteTest {
           return app.files().size() == files
               && d.stream().filter(x -> x.destination().equals("kafka")).count()
                   == d.stream().filter(x -> x.destination().equals("archive")).count()
-              && d.stream().allMatch(x -> x.state().equals("VERIFIED"));
+              && d.stream().allMatch(x -> x.state() == DeliveryState.VERIFIED);
         });
   }
 

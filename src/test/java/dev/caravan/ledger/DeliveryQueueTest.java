@@ -61,14 +61,14 @@ class DeliveryQueueTest {
         .hasSize(3)
         .allSatisfy(
             d -> {
-              assertThat(d.state()).isEqualTo(DeliveryQueue.VERIFIED);
+              assertThat(d.state()).isEqualTo(DeliveryState.VERIFIED);
               assertThat(d.remotePath()).isEqualTo("2026/" + d.fileName());
               assertThat(d.verifyMethod()).isEqualTo("ssh-openssl-sha256");
               assertThat(d.attempts()).isEqualTo(1);
             });
     assertThat(ledger.deliveries())
         .filteredOn(d -> d.destination().equals("archive"))
-        .allMatch(d -> d.state().equals(DeliveryQueue.PENDING));
+        .allMatch(d -> d.state() == DeliveryState.PENDING);
     for (long id : ids) {
       assertThat(ledger.events(id))
           .filteredOn(e -> e.event().equals("delivered"))
@@ -129,8 +129,8 @@ class DeliveryQueueTest {
       Thread.sleep(5); // the backoff of this policy is at most 1 ms
       List<Delivery> due = queue.claim("sftp", 10);
       assertThat(due).hasSize(1);
-      String state = queue.failed(due.get(0), "connection", false, "Connection refused");
-      assertThat(state).isEqualTo(attempt < 3 ? DeliveryQueue.FAILED : DeliveryQueue.QUARANTINED);
+      DeliveryState state = queue.failed(due.get(0), "connection", false, "Connection refused");
+      assertThat(state).isEqualTo(attempt < 3 ? DeliveryState.FAILED : DeliveryState.QUARANTINED);
     }
     Thread.sleep(5);
     assertThat(queue.claim("sftp", 10)).as("quarantined: waits for an operator").isEmpty();
@@ -144,7 +144,7 @@ class DeliveryQueueTest {
             .filter(d -> d.destination().equals("sftp"))
             .findFirst()
             .orElseThrow();
-    assertThat(row.state()).isEqualTo("VERIFIED");
+    assertThat(row.state()).isEqualTo(DeliveryState.VERIFIED);
     assertThat(row.verifyMethod()).isEqualTo("ssh-sha256sum");
     assertThat(row.lastError()).isNull();
   }
@@ -153,10 +153,10 @@ class DeliveryQueueTest {
   void aRefusedLoginIsQuarantinedOnTheSecondAttempt() throws Exception {
     file("x");
     assertThat(queue.failed(queue.claim("sftp", 1).get(0), "auth", true, "Auth fail"))
-        .isEqualTo(DeliveryQueue.FAILED);
+        .isEqualTo(DeliveryState.FAILED);
     Thread.sleep(5);
     assertThat(queue.failed(queue.claim("sftp", 1).get(0), "auth", true, "Auth fail"))
-        .isEqualTo(DeliveryQueue.QUARANTINED);
+        .isEqualTo(DeliveryState.QUARANTINED);
     assertThat(ledger.deliveries())
         .filteredOn(d -> d.destination().equals("sftp"))
         .extracting(DeliveryRow::errorClass)

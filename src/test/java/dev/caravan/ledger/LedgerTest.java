@@ -61,7 +61,7 @@ class LedgerTest {
     assertThat(ledger.claim(key, "x.dslog", 10, "dslog")).isEmpty();
     // a stop in the middle leaves it RECEIVED; the next start gives it back
     assertThat(ledger.recoverInterrupted()).isEqualTo(1);
-    assertThat(ledger.state(id)).isEqualTo(Ledger.RETRY);
+    assertThat(ledger.state(id)).isEqualTo(FileState.RETRY);
     assertThat(ledger.events(id))
         .extracting(EventRow::event)
         .containsExactly("received", "released", "retry", "interrupted");

@@ -64,7 +64,7 @@ class OneCommitTest {
       String events = "SELECT COUNT(*) FROM file_events WHERE file_id = " + id;
       String queued = "SELECT COUNT(*) FROM deliveries WHERE file_id = " + id;
       long before = count(url, user(db), events);
-      String state =
+      FileState state =
           ledger.inOneCommit(
               () -> {
                 ledger.landed(id, "/landing/" + path, sha);
@@ -99,11 +99,11 @@ class OneCommitTest {
                 assertThat(count(url, user(db), events)).isEqualTo(before);
                 return ledger.finish(id);
               });
-      assertThat(state).isEqualTo(Ledger.DONE);
+      assertThat(state).isEqualTo(FileState.DONE);
       assertThat(count(url, user(db), queued)).isEqualTo(2);
       // landed, queued twice, finished
       assertThat(count(url, user(db), events)).isEqualTo(before + 4);
-      assertThat(ledger.state(id)).isEqualTo(Ledger.DONE);
+      assertThat(ledger.state(id)).isEqualTo(FileState.DONE);
     }
   }
 
@@ -135,11 +135,11 @@ class OneCommitTest {
           .hasMessage("the decoder broke");
       assertThat(count(url, user(db), "SELECT COUNT(*) FROM deliveries WHERE file_id = " + id))
           .isZero();
-      assertThat(ledger.state(id)).isEqualTo(Ledger.RECEIVED);
+      assertThat(ledger.state(id)).isEqualTo(FileState.RECEIVED);
       assertThat(ledger.file(id).orElseThrow().landingPath()).isNull();
       // the claim's release, after it, is recorded at once: the file is taken again
       ledger.release(new FileKey("local", path, sha), "processing failed");
-      assertThat(ledger.state(id)).isEqualTo(Ledger.RETRY);
+      assertThat(ledger.state(id)).isEqualTo(FileState.RETRY);
     }
   }
 }

@@ -50,8 +50,9 @@ class PollBatchTest {
     }
   }
 
-  private static String stateSeen(String url, String user, long id) throws Exception {
-    return seen(url, user, "SELECT state FROM files WHERE id = ?", id);
+  private static FileState stateSeen(String url, String user, long id) throws Exception {
+    String state = seen(url, user, "SELECT state FROM files WHERE id = ?", id);
+    return state == null ? null : FileState.valueOf(state);
   }
 
   private static String landingSeen(String url, String user, long id) throws Exception {
@@ -107,15 +108,15 @@ class PollBatchTest {
       for (Taken t : List.of(a, b, c)) {
         assertThat(stateSeen(url, user(db), t.id())).isNull();
       }
-      assertThat(ledger.state(a.id())).isEqualTo(Ledger.DONE);
+      assertThat(ledger.state(a.id())).isEqualTo(FileState.DONE);
 
       assertThat(batch.end()).isTrue();
       assertThat(batch.active()).isFalse();
-      assertThat(stateSeen(url, user(db), a.id())).isEqualTo(Ledger.DONE);
+      assertThat(stateSeen(url, user(db), a.id())).isEqualTo(FileState.DONE);
       assertThat(landingSeen(url, user(db), a.id())).isEqualTo("/landing/a-" + n);
-      assertThat(stateSeen(url, user(db), c.id())).isEqualTo(Ledger.DONE);
+      assertThat(stateSeen(url, user(db), c.id())).isEqualTo(FileState.DONE);
       // the failed one: its landing undone, its claim given back for the next poll
-      assertThat(stateSeen(url, user(db), b.id())).isEqualTo(Ledger.RETRY);
+      assertThat(stateSeen(url, user(db), b.id())).isEqualTo(FileState.RETRY);
       assertThat(landingSeen(url, user(db), b.id())).isNull();
     }
   }
@@ -134,13 +135,13 @@ class PollBatchTest {
       Taken b = claim(ledger, "b-" + n);
       process(ledger, batch, b, false);
       // two files: committed, the poll still going
-      assertThat(stateSeen(url, user(db), a.id())).isEqualTo(Ledger.DONE);
-      assertThat(stateSeen(url, user(db), b.id())).isEqualTo(Ledger.DONE);
+      assertThat(stateSeen(url, user(db), a.id())).isEqualTo(FileState.DONE);
+      assertThat(stateSeen(url, user(db), b.id())).isEqualTo(FileState.DONE);
       Taken c = claim(ledger, "c-" + n);
       process(ledger, batch, c, false);
       assertThat(stateSeen(url, user(db), c.id())).isNull();
       assertThat(batch.end()).isTrue();
-      assertThat(stateSeen(url, user(db), c.id())).isEqualTo(Ledger.DONE);
+      assertThat(stateSeen(url, user(db), c.id())).isEqualTo(FileState.DONE);
     }
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.app.AppHarness;
+import dev.caravan.ledger.DeliveryState;
+import dev.caravan.ledger.FileState;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -157,13 +159,14 @@ class ReadingsRouteTest {
               app.deliveries().stream()
                       .filter(
                           d ->
-                              d.state().equals("VERIFIED") && d.remotePath().startsWith("station="))
+                              d.state() == DeliveryState.VERIFIED
+                                  && d.remotePath().startsWith("station="))
                       .count()
                   == 4);
       assertThat(app.files())
           .filteredOn(f -> f.source().equals("readings"))
           .hasSize(4)
-          .allMatch(f -> f.state().equals("DONE"));
+          .allMatch(f -> f.state() == FileState.DONE);
       // the operator's figures: readings kept and refused since the start, windows written
       AppHarness.await(
           Duration.ofSeconds(30),
