@@ -77,6 +77,13 @@ public final class Ledger implements AutoCloseable {
    * connection; H2's default of 8 is fewer than the intake alone uses per file, so each was parsed
    * again: 14 % of the intake thread's CPU, measured with JFR in {@code
    * bench/fanout-vs-rclone.sh}).
+   *
+   * <p>An H2 ledger on disk is opened through H2's {@code retry:} file system: H2's file channel
+   * closes itself when the thread writing to it is interrupted, and the whole database with it.
+   * Camel interrupts an intake's poll as it stops the consumer, and the poll's batch commits then
+   * ({@code LedgerInterruptTest}; a SIGTERM mid-batch closed the ledger before the leader's lease
+   * was let go). {@code retry:} reopens the channel and writes again. It is the same file, which
+   * other tools open as before.
    */
   static String durable(String url) {
     if (!url.startsWith("jdbc:h2:")) {
@@ -84,6 +91,13 @@ public final class Ledger implements AutoCloseable {
     }
     String upper = url.toUpperCase(java.util.Locale.ROOT);
     String out = url;
+    String name = url.substring("jdbc:h2:".length());
+    if (name.startsWith("file:")
+        || name.startsWith("/")
+        || name.startsWith("~")
+        || name.startsWith("./")) {
+      out = "jdbc:h2:retry:" + name;
+    }
     if (!upper.contains("QUERY_CACHE_SIZE=")) {
       out += ";QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE;
     }

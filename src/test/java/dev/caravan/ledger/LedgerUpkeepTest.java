@@ -54,7 +54,9 @@ class LedgerUpkeepTest {
     assertThat(Ledger.durable("jdbc:h2:file:/d/ledger"))
         .endsWith(";WRITE_DELAY=0;RETENTION_TIME=0");
     assertThat(Ledger.durable("jdbc:h2:file:/d/ledger;WRITE_DELAY=500"))
-        .isEqualTo("jdbc:h2:file:/d/ledger;WRITE_DELAY=500;QUERY_CACHE_SIZE=128");
+        .isEqualTo("jdbc:h2:retry:file:/d/ledger;WRITE_DELAY=500;QUERY_CACHE_SIZE=128");
+    assertThat(Ledger.durable("jdbc:h2:/d/ledger")).startsWith("jdbc:h2:retry:/d/ledger;");
+    assertThat(H2Upkeep.forUrl(Ledger.durable("jdbc:h2:/d/ledger"))).isNotNull();
     assertThat(Ledger.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x;QUERY_CACHE_SIZE=128");
     assertThat(Ledger.durable("jdbc:h2:mem:x;query_cache_size=4"))
         .isEqualTo("jdbc:h2:mem:x;query_cache_size=4");
