@@ -161,6 +161,11 @@ public final class ReadingsSteps {
     }
   }
 
+  /** Whether a part's file is the ledger's already, or waiting in the outbox. */
+  private boolean taken(String path) {
+    return ledger.holds(SOURCE, path) || Files.exists(outbox.resolve(path));
+  }
+
   /**
    * Seals the windows that are due and writes every sealed one into the outbox. A part found sealed
    * that the ledger already has (written before a crash) is not written again. A part sealed now
@@ -175,8 +180,12 @@ public final class ReadingsSteps {
       if (!readings.isEmpty()) {
         String station = readings.get(0).station();
         String path = WindowWriter.path(station, s.windowStartS(), s.part());
-        while (s.fresh() && (ledger.holds(SOURCE, path) || Files.exists(outbox.resolve(path)))) {
-          s = spool.renumber(s, s.part() + 1);
+        if (s.fresh() && taken(path)) {
+          int part = s.part() + 1;
+          while (taken(WindowWriter.path(station, s.windowStartS(), part))) {
+            part++;
+          }
+          s = spool.renumber(s, part); // one rename and sync, to the first free number
           path = WindowWriter.path(station, s.windowStartS(), s.part());
         }
         if (!ledger.holds(SOURCE, path)) {

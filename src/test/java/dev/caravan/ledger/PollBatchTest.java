@@ -89,6 +89,13 @@ class PollBatchTest {
     }
   }
 
+  /** Claims a file of its own content and processes it through the batch. */
+  private static Taken taken(Ledger ledger, PollBatch batch, String name) throws Exception {
+    Taken f = claim(ledger, name);
+    process(ledger, batch, f, false);
+    return f;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void aPollsFilesAreRecordedTogetherAndAFailedOneAlone(String db) throws Exception {
@@ -97,13 +104,11 @@ class PollBatchTest {
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       PollBatch batch = new PollBatch(ledger, 100, 60_000);
       batch.begin();
-      Taken a = claim(ledger, "a-" + n);
-      process(ledger, batch, a, false);
+      Taken a = taken(ledger, batch, "a-" + n);
       Taken b = claim(ledger, "b-" + n);
       assertThatThrownBy(() -> process(ledger, batch, b, true)).hasMessage("the decoder broke");
       ledger.release(b.key(), "processing failed"); // as the idempotent consumer does
-      Taken c = claim(ledger, "c-" + n);
-      process(ledger, batch, c, false);
+      Taken c = taken(ledger, batch, "c-" + n);
       // nobody else sees any of it yet, claims included; this thread sees its batch's work
       for (Taken t : List.of(a, b, c)) {
         assertThat(stateSeen(url, user(db), t.id())).isNull();
@@ -129,16 +134,13 @@ class PollBatchTest {
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       PollBatch batch = new PollBatch(ledger, 2, 60_000);
       batch.begin();
-      Taken a = claim(ledger, "a-" + n);
-      process(ledger, batch, a, false);
+      Taken a = taken(ledger, batch, "a-" + n);
       assertThat(stateSeen(url, user(db), a.id())).isNull();
-      Taken b = claim(ledger, "b-" + n);
-      process(ledger, batch, b, false);
+      Taken b = taken(ledger, batch, "b-" + n);
       // two files: committed, the poll still going
       assertThat(stateSeen(url, user(db), a.id())).isEqualTo(FileState.DONE);
       assertThat(stateSeen(url, user(db), b.id())).isEqualTo(FileState.DONE);
-      Taken c = claim(ledger, "c-" + n);
-      process(ledger, batch, c, false);
+      Taken c = taken(ledger, batch, "c-" + n);
       assertThat(stateSeen(url, user(db), c.id())).isNull();
       assertThat(batch.end()).isTrue();
       assertThat(stateSeen(url, user(db), c.id())).isEqualTo(FileState.DONE);
@@ -153,10 +155,8 @@ class PollBatchTest {
     try (Ledger ledger = Ledger.open(url, user(db), "")) {
       PollBatch batch = new PollBatch(ledger, 100, 60_000);
       batch.begin();
-      Taken a = claim(ledger, "a-" + n);
-      process(ledger, batch, a, false);
-      Taken b = claim(ledger, "b-" + n);
-      process(ledger, batch, b, false);
+      Taken a = taken(ledger, batch, "a-" + n);
+      Taken b = taken(ledger, batch, "b-" + n);
       // the batch's session ends under it, as when the database restarts
       String session =
           ledger
