@@ -119,14 +119,14 @@ public final class ConsoleQueries {
         afterId);
   }
 
-  /** The ledger's events whose ids are in these ranges ({from, to, ...}), oldest first. */
-  public List<Map<String, Object>> eventsIn(List<long[]> ranges, int limit) {
+  /** The ledger's events whose ids are in these ranges (from..to of each), oldest first. */
+  public List<Map<String, Object>> eventsIn(List<EventCursor.Hole> ranges, int limit) {
     StringBuilder where = new StringBuilder();
     Object[] args = new Object[2 * ranges.size()];
     for (int i = 0; i < ranges.size(); i++) {
       where.append(i == 0 ? "" : " OR ").append("e.id BETWEEN ? AND ?");
-      args[2 * i] = ranges.get(i)[0];
-      args[2 * i + 1] = ranges.get(i)[1];
+      args[2 * i] = ranges.get(i).from();
+      args[2 * i + 1] = ranges.get(i).to();
     }
     return rows(
         "SELECT e.id, e.at, e.event, e.file_id, f.name AS file, f.source, e.detail FROM file_events"

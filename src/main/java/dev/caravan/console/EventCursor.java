@@ -21,8 +21,11 @@ final class EventCursor {
   private final long holdNanos;
   private long last;
 
-  /** Missing ids: {from, to, since (nanoTime)}, oldest first. */
-  private final List<long[]> holes = new ArrayList<>();
+  /** Ids {@code from} to {@code to} missing, looked for since {@code since} (nanoTime). */
+  record Hole(long from, long to, long since) {}
+
+  /** Missing ids, oldest first. */
+  private final List<Hole> holes = new ArrayList<>();
 
   /** A stream starting after {@code last} ({@code < 0}: not known yet, see {@link #started}). */
   EventCursor(long last, long holdMillis) {
@@ -45,7 +48,7 @@ final class EventCursor {
   /** The events to send now: those seen late (in the ranges missed), then the new ones. */
   List<Map<String, Object>> next(ConsoleQueries queries, int limit) {
     long now = System.nanoTime();
-    holes.removeIf(h -> now - h[2] > holdNanos);
+    holes.removeIf(h -> now - h.since() > holdNanos);
     List<Map<String, Object>> out = new ArrayList<>();
     if (!holes.isEmpty()) {
       for (Map<String, Object> e : queries.eventsIn(holes, limit)) {
@@ -56,7 +59,7 @@ final class EventCursor {
     for (Map<String, Object> e : queries.eventsAfter(last, limit)) {
       long id = id(e);
       if (id > last + 1) {
-        holes.add(new long[] {last + 1, id - 1, now});
+        holes.add(new Hole(last + 1, id - 1, now));
         if (holes.size() > MAX_HOLES) {
           holes.remove(0);
         }
@@ -68,21 +71,21 @@ final class EventCursor {
   }
 
   /** The ranges still missing (for the tests). */
-  List<long[]> holes() {
+  List<Hole> holes() {
     return List.copyOf(holes);
   }
 
   private void fill(long id) {
-    List<long[]> split = new ArrayList<>();
-    for (Iterator<long[]> it = holes.iterator(); it.hasNext(); ) {
-      long[] h = it.next();
-      if (id >= h[0] && id <= h[1]) {
+    List<Hole> split = new ArrayList<>();
+    for (Iterator<Hole> it = holes.iterator(); it.hasNext(); ) {
+      Hole h = it.next();
+      if (id >= h.from() && id <= h.to()) {
         it.remove();
-        if (id > h[0]) {
-          split.add(new long[] {h[0], id - 1, h[2]});
+        if (id > h.from()) {
+          split.add(new Hole(h.from(), id - 1, h.since()));
         }
-        if (id < h[1]) {
-          split.add(new long[] {id + 1, h[1], h[2]});
+        if (id < h.to()) {
+          split.add(new Hole(id + 1, h.to(), h.since()));
         }
         break;
       }
