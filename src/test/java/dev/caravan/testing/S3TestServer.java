@@ -95,7 +95,8 @@ public final class S3TestServer implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+      // gone before the test's folder is deleted: a process still writing there fails the cleanup
+      process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
     }
   }
 }
