@@ -46,14 +46,9 @@ public final class CaravanApp {
     if (Files.isDirectory(routesDir)) {
       String dir = routesDir.toAbsolutePath().toString();
       main.addInitialProperty("camel.main.routesIncludePattern", "file:" + dir + "/*.camel.yaml");
-      main.addInitialProperty("camel.main.routesReloadEnabled", "true");
-      main.addInitialProperty("camel.main.routesReloadDirectory", dir);
-      main.addInitialProperty("camel.main.routesReloadPattern", "*.camel.yaml");
-      // a saved file replaces its own routes; the others keep running (a file whose routes were
-      // all skipped by their precondition can then be switched on)
-      main.addInitialProperty("camel.main.routesReloadRemoveAllRoutes", "false");
+      // watched by RouteFolderReload (CaravanBeans) when caravan.routes.reload is on
       main.addInitialProperty("caravan.routes.dir", dir);
-      LOG.info("routes: {}/*.camel.yaml (reloaded when edited)", dir);
+      LOG.info("routes: {}/*.camel.yaml", dir);
     } else {
       main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.camel.yaml");
       LOG.info("routes: the defaults inside the jar (no {} folder)", routesDir.toAbsolutePath());

@@ -233,6 +233,14 @@ public class CaravanBeans implements CamelConfiguration {
             : null;
     bindMetrics(context, ledger, outcome, drive, insight, readings);
     String routesDir = optional(context, "caravan.routes.dir");
+    if (!routesDir.isEmpty() && Boolean.parseBoolean(property(context, "caravan.routes.reload"))) {
+      try {
+        context.addService(new RouteFolderReload(Path.of(routesDir), "*.camel.yaml"));
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot watch the routes in " + routesDir, e);
+      }
+      LOG.info("routes: {}/*.camel.yaml (reloaded when edited)", routesDir);
+    }
     if (!routesDir.isEmpty() && ConfigMapRoutes.isConfigMapVolume(Path.of(routesDir))) {
       try {
         context.addService(

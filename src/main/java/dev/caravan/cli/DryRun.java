@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
@@ -112,10 +113,10 @@ final class DryRun {
   }
 
   /**
-   * The destinations that would run, asked of Camel: the deliver-NAME route files are loaded into
-   * the settings' Camel context, which is never started, so each route's precondition is decided by
-   * Camel itself with the same properties as the application; kept to caravan.destinations when
-   * that is set.
+   * The destinations that would run, asked of Camel: the deliver-NAME route files (and the
+   * templates they are made from) are loaded into the settings' Camel context, which is never
+   * started, so each route's precondition is decided by Camel itself with the same properties as
+   * the application; kept to caravan.destinations when that is set.
    */
   private List<String> destinations() throws Exception {
     List<String> only =
@@ -131,14 +132,14 @@ final class DryRun {
       try (Stream<Path> s = Files.list(routes)) {
         for (Path p : s.sorted().toList()) {
           String file = p.getFileName().toString();
-          if (file.startsWith("deliver-") && file.endsWith(".camel.yaml")) {
+          if (file.startsWith("deliver") && file.endsWith(".camel.yaml")) {
             files.add(loader.resolveResource("file:" + p.toAbsolutePath()));
           }
         }
       }
     } else {
-      for (String n : List.of("archive", "sftp", "s3")) {
-        files.add(loader.resolveResource("classpath:routes/deliver-" + n + ".camel.yaml"));
+      for (String n : List.of("", "-archive", "-sftp", "-s3")) {
+        files.add(loader.resolveResource("classpath:routes/deliver" + n + ".camel.yaml"));
       }
     }
     PluginHelper.getRoutesLoader(camel).loadRoutes(files.toArray(Resource[]::new));
@@ -153,15 +154,27 @@ final class DryRun {
             .toList();
   }
 
-  /** A route's precondition, decided as Camel decides it when it starts the route. */
+  /**
+   * A route's precondition, decided as Camel decides it when it starts the route: with the
+   * parameters of the template it was made from, if any, as local properties.
+   */
   private static boolean wouldStart(RouteDefinition route, CamelContext camel) {
     if (route.getPrecondition() == null) {
       return true;
     }
-    ExpressionDefinition precondition = new SimpleExpression(route.getPrecondition());
-    precondition.initPredicate(camel);
-    Predicate p = precondition.getPredicate();
-    p.initPredicate(camel);
-    return p.matches(new DefaultExchange(camel));
+    Properties parameters = new Properties();
+    if (route.getTemplateParameters() != null) {
+      route.getTemplateParameters().forEach((k, v) -> parameters.put(k, String.valueOf(v)));
+    }
+    camel.getPropertiesComponent().setLocalProperties(parameters);
+    try {
+      ExpressionDefinition precondition = new SimpleExpression(route.getPrecondition());
+      precondition.initPredicate(camel);
+      Predicate p = precondition.getPredicate();
+      p.initPredicate(camel);
+      return p.matches(new DefaultExchange(camel));
+    } finally {
+      camel.getPropertiesComponent().setLocalProperties(null);
+    }
   }
 }

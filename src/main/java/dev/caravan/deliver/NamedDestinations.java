@@ -9,8 +9,8 @@ import org.apache.camel.Exchange;
 /**
  * The destinations of one kind (archive, sftp, s3), as the bean its deliver routes call: each step
  * goes to the destination the delivery is for, made from its settings ({@code caravan.NAME.*}) the
- * first time. A second SFTP server is a copy of {@code deliver-sftp.camel.yaml} under another name;
- * no Java changes.
+ * first time. A second SFTP server is a {@code templatedRoute} of {@code sftp-destination} under
+ * another name (routes/deliver.camel.yaml); no Java changes.
  */
 public final class NamedDestinations<T extends Destination> {
 

@@ -55,25 +55,26 @@ public final class AppHarness implements AutoCloseable {
     overrides.put("caravan.deliver.lease", "3000");
     overrides.put("camel.management.enabled", "false");
     overrides.put("camel.server.enabled", "false");
-    overrides.put("camel.main.routesReloadEnabled", "false");
+    overrides.put("caravan.routes.reload", "false");
     if (dbUrl != null) {
       overrides.put("caravan.db.url", dbUrl);
     }
   }
 
   /**
-   * Another destination of a kind: deliver-KIND.camel.yaml copied to deliver-NAME.camel.yaml with
-   * the name changed, as the route files' header tells an operator to.
+   * Another destination of a kind: deliver-NAME.camel.yaml, a templatedRoute of the kind's template
+   * with the name changed, as the shipped destination files' header tells an operator to.
    */
-  public void copyRoute(String kind, String name) throws java.io.IOException {
-    String yaml = Files.readString(routes.resolve("deliver-" + kind + ".camel.yaml"));
-    yaml =
-        yaml.replace("deliver-" + kind, "deliver-" + name)
-            .replace("claim('" + kind + "'", "claim('" + name + "'")
-            .replace("caravan." + kind + ".", "caravan." + name + ".")
-            .replace("{{caravan." + kind + "}}", "{{caravan." + name + "}}")
-            .replace("#s3Client-" + kind, "#s3Client-" + name);
-    Files.writeString(routes.resolve("deliver-" + name + ".camel.yaml"), yaml);
+  public void addDestination(String kind, String name) throws java.io.IOException {
+    Files.writeString(
+        routes.resolve("deliver-" + name + ".camel.yaml"), destinationRoute(kind, name));
+  }
+
+  /** The route file of a destination NAME of a kind: the shipped one's, with the name changed. */
+  public static String destinationRoute(String kind, String name) throws java.io.IOException {
+    return Files.readString(Path.of("routes", "deliver-" + kind + ".camel.yaml"))
+        .replace("routeId: deliver-" + kind, "routeId: deliver-" + name)
+        .replace("value: " + kind, "value: " + name);
   }
 
   /** The shipped S3 destination, on {@code bucket} of the test store. */

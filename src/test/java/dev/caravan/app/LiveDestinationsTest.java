@@ -26,7 +26,7 @@ class LiveDestinationsTest {
     try (SftpTestServer server = new SftpTestServer(root, tmp.resolve("hostkey"), false);
         AppHarness app =
             new AppHarness(tmp, null)
-                .set("camel.main.routesReloadEnabled", "true")
+                .set("caravan.routes.reload", "true")
                 .set("caravan.sftp.enabled", "false") // configured, not on
                 .set("caravan.sftp.host", "127.0.0.1")
                 .set("caravan.sftp.port", Integer.toString(server.port()))
@@ -38,12 +38,15 @@ class LiveDestinationsTest {
       Files.write(app.inbox.resolve("a.bin"), new byte[] {1});
       app.awaitFiles(1);
 
-      // an operator turns the SFTP destination on in its route file
+      // an operator turns the SFTP destination on in its route file (a templatedRoute)
       Path route = app.routes.resolve("deliver-sftp.camel.yaml");
-      Files.writeString(
-          route,
+      String on =
           Files.readString(route)
-              .replace("precondition: \"{{caravan.sftp.enabled}}\"", "precondition: \"true\""));
+              .replace(
+                  "        value: sftp\n",
+                  "        value: sftp\n      - name: enabled\n        value: \"true\"\n");
+      assertThat(on).contains("name: enabled");
+      Files.writeString(route, on);
       await(
           Duration.ofSeconds(30),
           "the deliver-sftp route loaded",

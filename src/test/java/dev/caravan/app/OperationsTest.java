@@ -29,8 +29,7 @@ class OperationsTest {
 
   @Test
   void anEditedRouteFilterTakesEffectWithoutARestart() throws Exception {
-    try (AppHarness app =
-        new AppHarness(tmp, null).set("camel.main.routesReloadEnabled", "true").start()) {
+    try (AppHarness app = new AppHarness(tmp, null).set("caravan.routes.reload", "true").start()) {
       Path route = app.routes.resolve("process.camel.yaml");
       keepsOnlyEnabledRecordsOnceReloaded(app, yaml -> Files.writeString(route, yaml));
     }
@@ -52,9 +51,7 @@ class OperationsTest {
     }
     Files.createSymbolicLink(app.routes.resolve("..data"), first.getFileName());
     try (app) {
-      app.set("camel.main.routesReloadEnabled", "true")
-          .set("caravan.routes.configmap-check", "200")
-          .start();
+      app.set("caravan.routes.reload", "true").set("caravan.routes.configmap-check", "200").start();
       keepsOnlyEnabledRecordsOnceReloaded(
           app,
           yaml -> {

@@ -38,7 +38,7 @@ class S3DeliveryTest {
       admin.client().createBucket(CreateBucketRequest.builder().bucket("offsite").build());
       AppHarness second = new AppHarness(tmp, null).withS3(s3, "logs");
       // a second S3 destination: the shipped route copied under another name, its own bucket
-      second.copyRoute("s3", "offsite");
+      second.addDestination("s3", "offsite");
       try (AppHarness app =
           second
               .set("caravan.destinations", "archive,s3,offsite")

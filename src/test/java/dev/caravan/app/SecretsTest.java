@@ -112,8 +112,8 @@ class SecretsTest {
       env.put("CAMEL_MANAGEMENT_ENABLED", "true");
       // a camel.* key from the environment, as any other (it was ignored for the HTTP port)
       env.put("CAMEL_MANAGEMENT_PORT", Integer.toString(port));
-      // the backup destination: a copy of the shipped SFTP route under its own name, in this
-      // test's own routes folder
+      // the backup destination: the SFTP template under its own name, in this test's own routes
+      // folder
       Path routes = Files.createDirectories(tmp.resolve("routes"));
       try (var files = Files.list(Path.of("routes"))) {
         for (Path p : files.toList()) {
@@ -122,10 +122,7 @@ class SecretsTest {
       }
       Files.writeString(
           routes.resolve("deliver-backup.camel.yaml"),
-          Files.readString(routes.resolve("deliver-sftp.camel.yaml"))
-              .replace("deliver-sftp", "deliver-backup")
-              .replace("claim('sftp'", "claim('backup'")
-              .replace("caravan.sftp.", "caravan.backup."));
+          AppHarness.destinationRoute("sftp", "backup"));
 
       List<String> outputs = new ArrayList<>();
       Process app = dev.caravan.testing.ChildApp.start(tmp, log, env, List.of(), routes);

@@ -158,8 +158,8 @@ class SftpDeliveryTest {
               .set("caravan.backup.base", "copies")
               .set("caravan.usb", tmp.resolve("usb").toString());
       // what the route files' header says: a copy, the name changed
-      app.copyRoute("sftp", "backup");
-      app.copyRoute("archive", "usb");
+      app.addDestination("sftp", "backup");
+      app.addDestination("archive", "usb");
       try (app) {
         app.start();
         for (Path sample : Files.list(Samples.LOGS).toList()) {

@@ -1,0 +1,200 @@
+package dev.caravan.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Camel's watcher of the routes folder, completed for route templates. When a file is saved, Camel
+ * 4.17 reloads its routes, but of its {@code routeTemplate}s it adds the new definitions after the
+ * old ones (and the old one, found first, stays in use), and it does not make its {@code
+ * templatedRoute}s again. Here, a saved file's old templates are taken away first; its templated
+ * routes are made again from the file as it is now (those it no longer lists are removed); and the
+ * routes that other files made from one of its templates are made again from the new template. So a
+ * destination made from a template reloads like any other route.
+ */
+public final class RouteFolderReload extends RouteWatcherReloadStrategy {
+
+  private static final Logger LOG = LoggerFactory.getLogger("caravan.routes");
+
+  private final Path folder;
+
+  /** The routes each file made from templates, by the file: those to remove when it drops them. */
+  private final Map<Path, Set<String>> madeBy = new ConcurrentHashMap<>();
+
+  public RouteFolderReload(Path folder, String pattern) {
+    super(folder.toString(), false);
+    this.folder = folder;
+    setPattern(pattern);
+    // a saved file replaces its own routes; the others keep running (a file whose routes were
+    // all skipped by their precondition can then be switched on)
+    setRemoveAllRoutes(false);
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    super.doStart();
+    for (Path file : templatedRouteFiles()) {
+      madeBy.put(file, ids(parse(file).templated()));
+    }
+  }
+
+  @Override
+  protected void onRouteReload(Collection<Resource> resources, boolean removeEverything) {
+    if (resources == null || resources.isEmpty()) {
+      super.onRouteReload(resources, removeEverything);
+      return;
+    }
+    Map<Path, Parsed> saved = new LinkedHashMap<>();
+    try {
+      for (Resource resource : resources) {
+        Path file = Path.of(resource.getURI()).toAbsolutePath().normalize();
+        saved.put(file, Files.exists(file) ? parse(file) : Parsed.NONE);
+      }
+    } catch (Exception e) {
+      // a file Camel cannot read: Camel's own reload reports it and keeps the running routes
+      super.onRouteReload(resources, removeEverything);
+      return;
+    }
+    try {
+      Model model = getCamelContext().getCamelContextExtension().getContextPlugin(Model.class);
+      Set<String> templates = new HashSet<>();
+      saved.values().forEach(p -> templates.addAll(p.templateIds()));
+      for (RouteTemplateDefinition old : List.copyOf(model.getRouteTemplateDefinitions())) {
+        if (templates.contains(old.getId()) || saved.containsKey(fileOf(old))) {
+          model.removeRouteTemplateDefinition(old);
+        }
+      }
+      super.onRouteReload(resources, removeEverything);
+
+      List<TemplatedRouteDefinition> make = new ArrayList<>();
+      for (Map.Entry<Path, Parsed> e : saved.entrySet()) {
+        make.addAll(e.getValue().templated());
+        Set<String> now = ids(e.getValue().templated());
+        for (String dropped : madeBy.getOrDefault(e.getKey(), Set.of())) {
+          if (!now.contains(dropped)) {
+            remove(model, dropped);
+            LOG.info(
+                "routes: {} removed ({} no longer makes it)", dropped, e.getKey().getFileName());
+          }
+        }
+        madeBy.put(e.getKey(), now);
+      }
+      if (!templates.isEmpty()) {
+        for (Path other : templatedRouteFiles()) {
+          if (!saved.containsKey(other)) {
+            parse(other).templated().stream()
+                .filter(t -> templates.contains(t.getRouteTemplateRef()))
+                .forEach(make::add);
+          }
+        }
+      }
+      for (TemplatedRouteDefinition t : make) {
+        remove(model, t.getRouteId());
+        model.addRouteFromTemplatedRoute(t);
+        LOG.info(
+            "routes: {} made again from template {} ({})",
+            t.getRouteId(),
+            t.getRouteTemplateRef(),
+            getCamelContext().getRoute(t.getRouteId()) == null
+                ? "not started: its precondition"
+                : "started");
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("routes: could not reload " + saved.keySet() + ": " + e, e);
+    }
+  }
+
+  private void remove(Model model, String routeId) throws Exception {
+    if (getCamelContext().getRoute(routeId) != null) {
+      getCamelContext().getRouteController().stopRoute(routeId);
+      getCamelContext().removeRoute(routeId);
+    }
+    RouteDefinition definition = model.getRouteDefinition(routeId);
+    if (definition != null) {
+      model.removeRouteDefinition(definition);
+    }
+  }
+
+  /**
+   * The route files that make routes from templates. Only those are read here: reading a file as
+   * Camel does also applies its settings (a restConfiguration), and a file the application left out
+   * (the console's, without an HTTP server) must stay out.
+   */
+  private List<Path> templatedRouteFiles() throws java.io.IOException {
+    java.nio.file.PathMatcher matcher =
+        folder.getFileSystem().getPathMatcher("glob:" + getPattern());
+    List<Path> found = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : files.sorted().toList()) {
+        if (matcher.matches(f.getFileName())
+            && Files.isRegularFile(f)
+            && Files.readString(f).contains("templatedRoute")) {
+          found.add(f.toAbsolutePath().normalize());
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Path fileOf(RouteTemplateDefinition template) {
+    Resource resource = template.getResource();
+    if (resource == null || !resource.getLocation().startsWith("file:")) {
+      return null;
+    }
+    return Path.of(resource.getLocation().substring("file:".length())).toAbsolutePath().normalize();
+  }
+
+  /** The templates and templated routes of one file, read as Camel reads it. */
+  private Parsed parse(Path file) throws Exception {
+    Resource resource =
+        PluginHelper.getResourceLoader(getCamelContext()).resolveResource("file:" + file);
+    List<RouteTemplateDefinition> templates = new ArrayList<>();
+    List<TemplatedRouteDefinition> templated = new ArrayList<>();
+    for (RoutesBuilder builder :
+        PluginHelper.getRoutesLoader(getCamelContext()).findRoutesBuilders(resource)) {
+      if (builder instanceof RouteBuilder routes) {
+        routes.configureRoutes(getCamelContext());
+        templates.addAll(routes.getRouteTemplateCollection().getRouteTemplates());
+        templated.addAll(routes.getTemplatedRouteCollection().getTemplatedRoutes());
+      }
+    }
+    return new Parsed(templates, templated);
+  }
+
+  private static Set<String> ids(List<TemplatedRouteDefinition> templated) {
+    Set<String> ids = new HashSet<>();
+    templated.forEach(t -> ids.add(t.getRouteId()));
+    return ids;
+  }
+
+  private record Parsed(
+      List<RouteTemplateDefinition> templates, List<TemplatedRouteDefinition> templated) {
+    static final Parsed NONE = new Parsed(List.of(), List.of());
+
+    Set<String> templateIds() {
+      Set<String> ids = new HashSet<>();
+      templates.forEach(t -> ids.add(t.getId()));
+      return ids;
+    }
+  }
+}
