@@ -8,6 +8,7 @@
 # Sets: 1,000 x 100 KiB and 10 x 50 MiB random files. Caravan runs with -Xmx256m. It is a service, so
 # it is timed warm: BENCH_WARMUP (default 200) other small files go through it first, untimed;
 # BENCH_WARMUP=0 times a cold JVM (JIT compilation then takes much of the two cores).
+# JAVA=/path/to/bin/java runs the app on another JDK, JAVA_OPTS adds options (e.g. an AOT cache).
 #   bench/fanout-vs-rclone.sh [SETS] [DESTINATIONS]   defaults: "small large" "sftp s3"
 #   (installs openssh-server and rclone from Debian if missing)
 set -euo pipefail
@@ -169,7 +170,7 @@ caravan() { # destination set
     CARAVAN_S3_ENABLED=true CARAVAN_S3_ENDPOINT=http://127.0.0.1:$s3port CARAVAN_S3_BUCKET=bench \
     CARAVAN_S3_PREFIX="caravan-$set" CARAVAN_S3_PATH_STYLE=true CARAVAN_S3_ACCESS_KEY=bench \
     CARAVAN_S3_SECRET_KEY=bench-secret CARAVAN_S3_PART_SIZE=16777216 \
-    java -Xmx256m -XX:-UseDynamicNumberOfCompilerThreads ${JAVA_OPTS:-} -jar "$root/target/caravan.jar" > app.log 2>&1) &
+    "${JAVA:-java}" -Xmx256m -XX:-UseDynamicNumberOfCompilerThreads ${JAVA_OPTS:-} -jar "$root/target/caravan.jar" > app.log 2>&1) &
   local pid=$! # env execs java: this is the JVM
   pids+=("$pid") # stopped by cleanup too, whichever way the script ends
   until grep -q "Consumer started: file://inbox" "$dir/app.log" 2>/dev/null; do sleep 0.1; done
