@@ -239,7 +239,12 @@ class KubernetesManifestsTest {
         .anyMatch(
             l ->
                 l.startsWith("ENTRYPOINT [")
-                    && l.contains("\"-jar\", \"/opt/caravan/caravan.jar\""));
+                    && l.contains("\"-jar\", \"/opt/caravan/caravan.jar\"")
+                    // the AOT cache the image's training run wrote (a Java 25 base)
+                    && l.contains("\"-XX:AOTCache=/opt/caravan/caravan.aot\""))
+        .contains("FROM eclipse-temurin:25-jre", "COPY deploy/aot-train.sh /tmp/aot/aot-train.sh");
+    assertThat(String.join("\n", dockerfile))
+        .contains("aot-train.sh /opt/caravan/caravan.jar \\\n      /opt/caravan/caravan.aot");
 
     org.w3c.dom.Document pom =
         javax.xml.parsers.DocumentBuilderFactory.newInstance()
