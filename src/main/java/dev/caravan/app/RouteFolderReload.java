@@ -86,9 +86,9 @@ public final class RouteFolderReload extends RouteWatcherReloadStrategy {
       }
       super.onRouteReload(resources, removeEverything);
 
-      List<TemplatedRouteDefinition> make = new ArrayList<>();
+      List<Make> make = new ArrayList<>();
       for (Map.Entry<Path, Parsed> e : saved.entrySet()) {
-        make.addAll(e.getValue().templated());
+        e.getValue().templated().forEach(t -> make.add(new Make(t, e.getKey())));
         Set<String> now = ids(e.getValue().templated());
         for (String dropped : madeBy.getOrDefault(e.getKey(), Set.of())) {
           if (!now.contains(dropped)) {
@@ -104,23 +104,63 @@ public final class RouteFolderReload extends RouteWatcherReloadStrategy {
           if (!saved.containsKey(other)) {
             parse(other).templated().stream()
                 .filter(t -> templates.contains(t.getRouteTemplateRef()))
-                .forEach(make::add);
+                .forEach(t -> make.add(new Make(t, other)));
           }
         }
       }
-      for (TemplatedRouteDefinition t : make) {
-        remove(model, t.getRouteId());
-        model.addRouteFromTemplatedRoute(t);
-        LOG.info(
-            "routes: {} made again from template {} ({})",
-            t.getRouteId(),
-            t.getRouteTemplateRef(),
-            getCamelContext().getRoute(t.getRouteId()) == null
-                ? "not started: its precondition"
-                : "started");
+      for (Make m : make) {
+        make(model, m);
       }
     } catch (Exception e) {
       throw new IllegalStateException("routes: could not reload " + saved.keySet() + ": " + e, e);
+    }
+  }
+
+  /**
+   * One route made again from its template. One that cannot be made is reported and skipped: the
+   * others are made all the same, and a missing template or parameter keeps the running route.
+   */
+  private void make(Model model, Make m) {
+    TemplatedRouteDefinition t = m.definition();
+    String id = t.getRouteId();
+    RouteTemplateDefinition template = model.getRouteTemplateDefinition(t.getRouteTemplateRef());
+    String missing =
+        template == null ? "there is no route template " + t.getRouteTemplateRef() : null;
+    if (template != null && template.getTemplateParameters() != null) {
+      Set<String> given = new HashSet<>();
+      if (t.getParameters() != null) {
+        t.getParameters().forEach(p -> given.add(p.getName()));
+      }
+      for (var p : template.getTemplateParameters()) {
+        if (p.isRequired() && p.getDefaultValue() == null && !given.contains(p.getName())) {
+          missing = "its parameter " + p.getName() + " is missing";
+        }
+      }
+    }
+    if (missing != null) {
+      LOG.error(
+          "routes: {} ({}) not made again: {}; {}",
+          id,
+          m.file().getFileName(),
+          missing,
+          getCamelContext().getRoute(id) != null ? "the running one is kept" : "it does not run");
+      return;
+    }
+    try {
+      remove(model, id);
+      model.addRouteFromTemplatedRoute(t);
+      LOG.info(
+          "routes: {} made again from template {} ({})",
+          id,
+          t.getRouteTemplateRef(),
+          getCamelContext().getRoute(id) == null ? "not started: its precondition" : "started");
+    } catch (Exception e) {
+      LOG.error(
+          "routes: {} ({}) could not be made from template {}: {}",
+          id,
+          m.file().getFileName(),
+          t.getRouteTemplateRef(),
+          e.toString());
     }
   }
 
@@ -186,6 +226,9 @@ public final class RouteFolderReload extends RouteWatcherReloadStrategy {
     templated.forEach(t -> ids.add(t.getRouteId()));
     return ids;
   }
+
+  /** A templated route to make, and the file it is in. */
+  private record Make(TemplatedRouteDefinition definition, Path file) {}
 
   private record Parsed(
       List<RouteTemplateDefinition> templates, List<TemplatedRouteDefinition> templated) {

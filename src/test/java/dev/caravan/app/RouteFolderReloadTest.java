@@ -184,4 +184,30 @@ class RouteFolderReloadTest {
     await("tick-c removed", () -> camel.getRoute("tick-c") == null);
     assertThat(latest("b")).isEqualTo("VERSION b beta");
   }
+
+  @Test
+  void aTemplatedRouteThatCannotBeMadeKeepsTheRunningOne() throws Exception {
+    Files.writeString(tmp.resolve("a-templates.camel.yaml"), TEMPLATE);
+    Files.writeString(tmp.resolve("b-tick.camel.yaml"), templated("a", ""));
+    start();
+    assertThat(latest("a")).isEqualTo("VERSION a alpha");
+
+    // a template that is not there, then a required parameter left out: tick-a runs on as it was
+    save(
+        "b-tick.camel.yaml",
+        templated("a", "").replace("routeTemplateRef: ticker", "routeTemplateRef: nope"));
+    Thread.sleep(1500);
+    assertThat(latest("a")).isEqualTo("VERSION a alpha");
+    save(
+        "b-tick.camel.yaml",
+        templated("a", "").replace("      - name: name\n        value: a\n", "      []\n"));
+    Thread.sleep(1500);
+    assertThat(latest("a")).isEqualTo("VERSION a alpha");
+
+    // mended, it is made again from the file
+    save(
+        "b-tick.camel.yaml",
+        templated("a", "") + templated("c", "      - name: enabled\n        value: \"true\"\n"));
+    await("tick-c once the file is mended", () -> "VERSION c gamma".equals(quietly("c")));
+  }
 }
