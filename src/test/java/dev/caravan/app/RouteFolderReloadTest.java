@@ -143,9 +143,7 @@ class RouteFolderReloadTest {
   void anEditedTemplateRemakesTheRoutesOfEveryFileMadeFromIt() throws Exception {
     Files.writeString(tmp.resolve("a-templates.camel.yaml"), TEMPLATE);
     Files.writeString(tmp.resolve("b-tick.camel.yaml"), templated("a", "") + templated("b", ""));
-    Files.writeString(
-        tmp.resolve("c-tick.camel.yaml"),
-        templated("c", "      - name: enabled\n        value: \"true\"\n"));
+    Files.writeString(tmp.resolve("c-tick.camel.yaml"), templated("c", ON));
     start();
     // a is on by its setting, b off by its setting, c on by its own parameter
     assertThat(latest("a")).isEqualTo("VERSION a alpha");
@@ -160,25 +158,31 @@ class RouteFolderReloadTest {
     assertThat(((ModelCamelContext) camel).getRouteTemplateDefinitions()).hasSize(1);
   }
 
-  @Test
-  void aTemplatedRouteFileAddsChangesAndRemovesItsRoutes() throws Exception {
+  /** The parameter that switches a templated route on whatever its setting. */
+  private static final String ON = "      - name: enabled\n        value: \"true\"\n";
+
+  /** The template, and tick-a made from it in its own file, running. */
+  private void startWithTickA() throws Exception {
     Files.writeString(tmp.resolve("a-templates.camel.yaml"), TEMPLATE);
     Files.writeString(tmp.resolve("b-tick.camel.yaml"), templated("a", ""));
     start();
     assertThat(latest("a")).isEqualTo("VERSION a alpha");
+  }
+
+  @Test
+  void aTemplatedRouteFileAddsChangesAndRemovesItsRoutes() throws Exception {
+    startWithTickA();
 
     // switched on in its file: b is made
-    save(
-        "b-tick.camel.yaml",
-        templated("a", "") + templated("b", "      - name: enabled\n        value: \"true\"\n"));
+    save("b-tick.camel.yaml", templated("a", "") + templated("b", ON));
     await("tick-b switched on", () -> "VERSION b beta".equals(quietly("b")));
 
     // a new file: c is made
-    save("c-tick.camel.yaml", templated("c", "      - name: enabled\n        value: \"true\"\n"));
+    save("c-tick.camel.yaml", templated("c", ON));
     await("tick-c from a new file", () -> "VERSION c gamma".equals(quietly("c")));
 
     // a dropped from its file, the file of c deleted: both routes go, b stays
-    save("b-tick.camel.yaml", templated("b", "      - name: enabled\n        value: \"true\"\n"));
+    save("b-tick.camel.yaml", templated("b", ON));
     await("tick-a removed", () -> camel.getRoute("tick-a") == null);
     Files.delete(tmp.resolve("c-tick.camel.yaml"));
     await("tick-c removed", () -> camel.getRoute("tick-c") == null);
@@ -187,10 +191,7 @@ class RouteFolderReloadTest {
 
   @Test
   void aTemplatedRouteThatCannotBeMadeKeepsTheRunningOne() throws Exception {
-    Files.writeString(tmp.resolve("a-templates.camel.yaml"), TEMPLATE);
-    Files.writeString(tmp.resolve("b-tick.camel.yaml"), templated("a", ""));
-    start();
-    assertThat(latest("a")).isEqualTo("VERSION a alpha");
+    startWithTickA();
 
     // a template that is not there, then a required parameter left out: tick-a runs on as it was
     save(
@@ -205,9 +206,7 @@ class RouteFolderReloadTest {
     assertThat(latest("a")).isEqualTo("VERSION a alpha");
 
     // mended, it is made again from the file
-    save(
-        "b-tick.camel.yaml",
-        templated("a", "") + templated("c", "      - name: enabled\n        value: \"true\"\n"));
+    save("b-tick.camel.yaml", templated("a", "") + templated("c", ON));
     await("tick-c once the file is mended", () -> "VERSION c gamma".equals(quietly("c")));
   }
 }
