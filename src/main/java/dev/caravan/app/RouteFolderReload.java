@@ -208,13 +208,16 @@ public final class RouteFolderReload extends RouteWatcherReloadStrategy {
   private Parsed parse(Path file) throws Exception {
     Resource resource =
         PluginHelper.getResourceLoader(getCamelContext()).resolveResource("file:" + file);
-    List<RouteTemplateDefinition> templates = new ArrayList<>();
+    Set<String> templates = new HashSet<>();
     List<TemplatedRouteDefinition> templated = new ArrayList<>();
     for (RoutesBuilder builder :
         PluginHelper.getRoutesLoader(getCamelContext()).findRoutesBuilders(resource)) {
       if (builder instanceof RouteBuilder routes) {
         routes.configureRoutes(getCamelContext());
-        templates.addAll(routes.getRouteTemplateCollection().getRouteTemplates());
+        routes
+            .getRouteTemplateCollection()
+            .getRouteTemplates()
+            .forEach(t -> templates.add(t.getId()));
         templated.addAll(routes.getTemplatedRouteCollection().getTemplatedRoutes());
       }
     }
@@ -230,14 +233,8 @@ public final class RouteFolderReload extends RouteWatcherReloadStrategy {
   /** A templated route to make, and the file it is in. */
   private record Make(TemplatedRouteDefinition definition, Path file) {}
 
-  private record Parsed(
-      List<RouteTemplateDefinition> templates, List<TemplatedRouteDefinition> templated) {
-    static final Parsed NONE = new Parsed(List.of(), List.of());
-
-    Set<String> templateIds() {
-      Set<String> ids = new HashSet<>();
-      templates.forEach(t -> ids.add(t.getId()));
-      return ids;
-    }
+  /** The ids of a file's route templates, and its templated routes. */
+  private record Parsed(Set<String> templateIds, List<TemplatedRouteDefinition> templated) {
+    static final Parsed NONE = new Parsed(Set.of(), List.of());
   }
 }

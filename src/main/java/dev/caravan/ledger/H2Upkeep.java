@@ -34,9 +34,8 @@ final class H2Upkeep {
 
   /** For an H2 file ledger opened with {@code WRITE_DELAY=0}; null for any other. */
   static H2Upkeep forUrl(String url) {
-    String upper = url.toUpperCase(java.util.Locale.ROOT);
-    return upper.matches("JDBC:H2:(RETRY:)?(FILE:|/|~|\\./).*")
-            && upper.matches(".*;WRITE_DELAY=0(;.*)?")
+    return Ledger.onDisk(url)
+            && url.toUpperCase(java.util.Locale.ROOT).matches(".*;WRITE_DELAY=0(;.*)?")
         ? new H2Upkeep()
         : null;
   }

@@ -85,18 +85,22 @@ public final class Ledger implements AutoCloseable {
    * was let go). {@code retry:} reopens the channel and writes again. It is the same file, which
    * other tools open as before.
    */
+  /**
+   * Whether an H2 URL names a database on disk ({@code file:}, a path, {@code ~}), through {@code
+   * retry:} or not.
+   */
+  static boolean onDisk(String url) {
+    return url.toUpperCase(java.util.Locale.ROOT).matches("JDBC:H2:(RETRY:)?(FILE:|/|~|\\./).*");
+  }
+
   static String durable(String url) {
     if (!url.startsWith("jdbc:h2:")) {
       return url;
     }
     String upper = url.toUpperCase(java.util.Locale.ROOT);
     String out = url;
-    String name = url.substring("jdbc:h2:".length());
-    if (name.startsWith("file:")
-        || name.startsWith("/")
-        || name.startsWith("~")
-        || name.startsWith("./")) {
-      out = "jdbc:h2:retry:" + name;
+    if (onDisk(url) && !upper.startsWith("JDBC:H2:RETRY:")) {
+      out = "jdbc:h2:retry:" + url.substring("jdbc:h2:".length());
     }
     if (!upper.contains("QUERY_CACHE_SIZE=")) {
       out += ";QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE;
